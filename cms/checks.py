@@ -1,0 +1,21 @@
+"""System checks: the plugin kernel must build cleanly before anything else runs."""
+
+import pluggy
+from django.core import checks
+
+
+@checks.register()
+def check_plugins(app_configs, **kwargs):
+    from cms.plugins import get_plugin_manager
+
+    try:
+        get_plugin_manager()
+    except (pluggy.PluginValidationError, ImportError) as error:
+        return [
+            checks.Error(
+                f"The plugin kernel failed to start: {error}",
+                hint="Fix or uninstall the plugin named in the message.",
+                id="pos.E001",
+            )
+        ]
+    return []

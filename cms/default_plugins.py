@@ -1,0 +1,43 @@
+"""The core's own hook implementations: the answers given when no plugin answers.
+
+Registered as the essential plugin "core", which a region cannot switch off. Each is
+`trylast`, so any enabled plugin that answers wins.
+"""
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from cms.hookspecs import AddresseeChoice, DeadlineChoice
+from cms.plugins import hookimpl
+
+
+@hookimpl(trylast=True)
+def choose_addressee(appeal):
+    organisation = appeal.region.default_moderating_organisation
+    if organisation is None:
+        return None
+    return AddresseeChoice(
+        organisation=organisation,
+        explanation=str(_("No routing rule matched: the region's moderating organisation.")),
+        details={"rule": None, "fallback": True},
+    )
+
+
+def add_weekdays(start: datetime, days: int) -> datetime:
+    """`start` moved forward by `days` weekdays (Saturdays and Sundays skipped)."""
+    moment = start
+    remaining = days
+    while remaining > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            remaining -= 1
+    return moment
+
+
+@hookimpl(trylast=True)
+def appeal_deadline(appeal, start):
+    return DeadlineChoice(
+        due_at=add_weekdays(start.astimezone(appeal.region.tzinfo), appeal.subcategory.total_days),
+        explanation=str(_("The subcategory's term, in weekdays.")),
+    )

@@ -1,0 +1,104 @@
+"""The hooks of ПОС: the one reference for plugin authors.
+
+Every hook a plugin may implement is declared here with an empty body; its docstring is its
+documentation. Hooks receive keyword arguments only, so an implementation may accept just the
+ones it needs. The kernel (`cms.plugins`) calls a hook only on the plugins enabled for the
+region in question, so an implementation never checks region switches itself.
+
+Write an implementation with `cms.plugins.hookimpl`::
+
+    from cms.plugins import hookimpl
+
+    @hookimpl
+    def choose_addressee(appeal):
+        ...
+
+and register the module or object through the `pos.plugins` entry-point group of your
+distribution (see README, "Writing a plugin").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from cms.models import Appeal, AppealEvent, Organisation
+    from cms.regionconfig.files import RegionConfigFile
+
+hookspec = pluggy.HookspecMarker("pos")
+
+
+@dataclass(frozen=True)
+class AddresseeChoice:
+    """What `choose_addressee` answers: the organisation, and why it was chosen.
+
+    `explanation` is shown to moderators in the message's history; `details` is stored with
+    the routing event (for example the id of the rule that matched).
+    """
+
+    organisation: Organisation
+    explanation: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeadlineChoice:
+    """What `appeal_deadline` answers: the due time, whether it is a fast track, and why."""
+
+    due_at: datetime
+    is_fast_track: bool = False
+    explanation: str = ""
+
+
+@hookspec(firstresult=True)
+def choose_addressee(appeal: Appeal) -> AddresseeChoice | None:
+    """Choose the organisation that should handle a new (or re-categorised) message.
+
+    :param appeal: the message, not necessarily saved yet, with `region`, `channel`,
+        `widget_organisation`, `category`, `subcategory` and `territory` set.
+
+    Return an `AddresseeChoice`, or None to let the next plugin decide. The first non-None
+    answer wins; the core answers last with the region's default moderating organisation.
+    """
+
+
+@hookspec(firstresult=True)
+def appeal_deadline(appeal: Appeal, start: datetime) -> DeadlineChoice | None:
+    """Compute the deadline of a message registered (or restarted) at `start`.
+
+    :param appeal: the message with `region`, `category` and `subcategory` set.
+    :param start: an aware datetime, the moment the clock starts.
+
+    Return a `DeadlineChoice`, or None to let the next plugin decide. The first non-None
+    answer wins; the core answers last with the subcategory's total term counted in
+    weekdays, without a holiday calendar.
+    """
+
+
+@hookspec
+def appeal_transitioned(appeal: Appeal, event: AppealEvent) -> None:
+    """Be told that a message changed: called after every workflow event is written.
+
+    :param appeal: the message as it is after the change.
+    :param event: the `AppealEvent` just recorded (kind, actor, from, to, reason).
+
+    Called inside the transaction that wrote the event: schedule side effects (e-mail,
+    webhooks) with `transaction.on_commit`, never send them directly. The return value is
+    ignored.
+    """
+
+
+@hookspec
+def region_config_files() -> list[RegionConfigFile]:
+    """Declare the files this plugin reads from and writes to a region's config folder.
+
+    Return a list of `cms.regionconfig.files.RegionConfigFile` instances (for example the
+    routing plugin's `routing.json`). `load_region` validates every declared file together
+    with the core's files and loads nothing if any has a problem; `export_region` writes each
+    back. Called once per command, on every registered plugin, whatever a region's switches
+    say: a region's files are valid or not regardless of what it has switched off.
+    """

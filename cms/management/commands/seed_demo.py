@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
+
+from cms.regionconfig.classifier import FILENAME
+from cms.regionconfig.loader import load_region_folder
+
+DEMO_PASSWORD = "demo"
+DEMO_REGION_FOLDER = "demo"
+# Staff accounts come from config/regions/demo/staff.json; these get the demo password.
+DEMO_STAFF = ("editor", "moderator", "coordinator", "executor", "head", "curator")
+DEMO_CITIZEN = {"username": "citizen", "first_name": "Иван", "last_name": "Петров",
+                "email": "citizen@demo-oblast.example"}
+DEMO_ADMIN = "admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the classifier and the demo region, and create one account per role with the "
+        "password 'demo'. Only in settings with POS_DEMO on (dev); safe to run again."
+    )
+
+    def handle(self, **options):
+        if not getattr(settings, "POS_DEMO", False):
+            raise CommandError("Demo accounts exist only in the demo: POS_DEMO is off here.")
+        config = settings.POS_CONFIG_DIR
+        result = load_region_folder(config / DEMO_REGION_FOLDER, config / FILENAME)
+        self.stdout.write(result.report.summary())
+        region = result.region
+
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is not None and region.site_id is None:
+            region.site = site
+            region.save(update_fields=["site"])
+
+        User = get_user_model()
+        for username in DEMO_STAFF:
+            user = User.objects.get(username=username)
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        citizen, _ = User.objects.get_or_create(
+            username=DEMO_CITIZEN["username"],
+            defaults={key: value for key, value in DEMO_CITIZEN.items() if key != "username"},
+        )
+        citizen.set_password(DEMO_PASSWORD)
+        citizen.save(update_fields=["password"])
+        admin, _ = User.objects.get_or_create(
+            username=DEMO_ADMIN,
+            defaults={"email": "admin@demo-oblast.example", "is_staff": True,
+                      "is_superuser": True},
+        )
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo region {region.code!r} ready. Accounts (password '{DEMO_PASSWORD}'): "
+            + ", ".join((*DEMO_STAFF, DEMO_CITIZEN["username"], DEMO_ADMIN))
+        ))

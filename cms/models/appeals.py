@@ -1,0 +1,148 @@
+"""The citizen's message (Appeal) and its immutable history (AppealEvent).
+
+Statuses are listed here; which transitions are allowed, and by whom, is the workflow's
+business, and only the workflow's write paths change `status`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ON_MODERATION = "on_moderation", _("On moderation")
+    SENT_TO_ORGANISATION = "sent_to_organisation", _("Sent to organisation")
+    IN_WORK = "in_work", _("In work")
+    ON_APPROVAL = "on_approval", _("On approval")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    POSTPONED = "postponed", _("Postponed")
+    WAITING_FOR_CITIZEN = "waiting_for_citizen", _("Waiting for the citizen")
+
+
+# Statuses in which the message is still someone's work (deadlines and sweeps apply).
+OPEN_STATUSES = frozenset(
+    {
+        Status.REGISTERED,
+        Status.ON_MODERATION,
+        Status.SENT_TO_ORGANISATION,
+        Status.IN_WORK,
+        Status.ON_APPROVAL,
+        Status.POSTPONED,
+        Status.WAITING_FOR_CITIZEN,
+    }
+)
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Region portal page")
+    WIDGET = "widget", _("Widget on an organisation's website")
+    API = "api", _("API")
+
+
+class Appeal(models.Model):
+    """One message = one problem = one addressee."""
+
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True,
+                                 editable=False)
+    number = models.CharField(_("registration number"), max_length=32)
+    region = models.ForeignKey("cms.Region", verbose_name=_("region"),
+                               on_delete=models.PROTECT, related_name="appeals")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
+                               default=Channel.PORTAL)
+    widget_organisation = models.ForeignKey(
+        "cms.Organisation", verbose_name=_("widget of organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("citizen"),
+                                null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="appeals")
+    citizen_snapshot = models.JSONField(_("citizen's contact data at submission"),
+                                        default=dict, blank=True)
+    category = models.ForeignKey("cms.Category", verbose_name=_("category"),
+                                 on_delete=models.PROTECT, related_name="+")
+    subcategory = models.ForeignKey("cms.Subcategory", verbose_name=_("subcategory"),
+                                    on_delete=models.PROTECT, related_name="+")
+    territory = models.ForeignKey("cms.Territory", verbose_name=_("territory"),
+                                  on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("address or place"), max_length=500, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6,
+                                   null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
+                                    null=True, blank=True)
+    text = models.TextField(_("text"))
+    organisation = models.ForeignKey("cms.Organisation", verbose_name=_("addressee"),
+                                     on_delete=models.PROTECT, related_name="appeals")
+    executor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("executor"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices,
+                              default=Status.REGISTERED)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    is_fast_track = models.BooleanField(_("fast track"), default=False)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    postponed_until = models.DateTimeField(_("postponed until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # Bumped by every workflow write: a form opened on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "number"], name="appeal_number_per_region")
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "deadline"],
+                         name="appeal_org_queue"),
+            models.Index(fields=["region", "status", "deadline"], name="appeal_region_queue"),
+            models.Index(fields=["citizen", "-created_at"], name="appeal_citizen_list"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    ADDRESSEE_CHANGED = "addressee_changed", _("Addressee changed")
+    CATEGORY_CHANGED = "category_changed", _("Category changed")
+    EXECUTOR_CHANGED = "executor_changed", _("Executor changed")
+    DEADLINE_CHANGED = "deadline_changed", _("Deadline changed")
+    ROUTED = "routed", _("Addressee chosen")
+    COMMENT = "comment", _("Internal comment")
+
+
+class AppealEvent(models.Model):
+    """An immutable record of one change to a message: who, when, from, to, why."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name=_("message"), on_delete=models.PROTECT,
+                               related_name="events")
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_value = models.CharField(_("from"), max_length=255, blank=True)
+    to_value = models.CharField(_("to"), max_length=255, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    is_public = models.BooleanField(_("shown to the citizen"), default=False)
+
+    class Meta:
+        verbose_name = _("message event")
+        verbose_name_plural = _("message events")
+        ordering = ["created_at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Message events are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Message events are never deleted.")

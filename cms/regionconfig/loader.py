@@ -1,0 +1,168 @@
+"""Validate a whole region folder, then load it in one transaction, or export it back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from cms.models import Category, Region, Subcategory
+from cms.plugins import all_hooks
+
+from . import classifier
+from .core import CORE_FILES, RegionFile
+from .files import ChangeReport, Problem, RegionConfigError, RegionConfigFile, ValidationContext
+
+
+@dataclass
+class LoadResult:
+    region: Region | None
+    report: ChangeReport
+    warnings: list[str]
+    dry_run: bool
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def region_files() -> list[RegionConfigFile]:
+    """The core's files and every plugin's, in load order."""
+    files = list(CORE_FILES)
+    for declared in all_hooks().region_config_files():
+        files.extend(declared)
+    return sorted(files, key=lambda f: f.order)
+
+
+def read_json(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.append(Problem(path.name, "(file)", "not UTF-8 text"))
+    except json.JSONDecodeError as error:
+        problems.append(Problem(path.name, f"line {error.lineno}, column {error.colno}",
+                                f"invalid JSON: {error.msg}"))
+    return None
+
+
+def default_classifier_path(folder: Path) -> Path:
+    return folder.parent / classifier.FILENAME
+
+
+def validate_folder(folder: Path, classifier_path: Path | None):
+    """Parse and check every file; return (files with data, documents, warnings).
+
+    Raises RegionConfigError listing every problem found, in every file.
+    """
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    if not folder.is_dir():
+        raise RegionConfigError([Problem(str(folder), "(folder)", "not a folder")])
+    declared = region_files()
+    declared_names = {f.filename for f in declared}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".json" and path.name not in declared_names:
+            warnings.append(f"{path.name}: not read: no installed plugin declares this file")
+
+    documents: dict[str, Any] = {}
+    for file in declared:
+        path = folder / file.filename
+        if path.exists():
+            documents[file.filename] = read_json(path, problems)
+        elif file.required:
+            problems.append(Problem(file.filename, "(file)", "missing"))
+    classifier_data = None
+    if classifier_path is not None:
+        classifier_data = read_json(classifier_path, problems)
+    if problems:
+        raise RegionConfigError(problems)
+
+    ctx = ValidationContext(documents=documents)
+    if classifier_data is not None:
+        classifier.validate_classifier(classifier_data, ctx)
+    else:
+        ctx.codes("category").update(Category.objects.values_list("code", flat=True))
+        ctx.codes("subcategory").update(Subcategory.objects.values_list("code", flat=True))
+    present = [(file, documents[file.filename]) for file in declared
+               if file.filename in documents]
+    for file, data in present:
+        file.validate(data, ctx)
+    region_file = next(file for file in declared if isinstance(file, RegionFile))
+    region_file.validate_references(documents.get(region_file.filename), ctx)
+    if ctx.problems:
+        raise RegionConfigError(ctx.problems)
+    return present, classifier_data, warnings
+
+
+def load_region_folder(folder: Path, classifier_path: Path | None = None,
+                       dry_run: bool = False) -> LoadResult:
+    """Load a region folder (and the classifier, when given): everything or nothing.
+
+    With `dry_run`, the load runs in full inside a transaction that is then rolled back,
+    so the report says exactly what a real run would change.
+    """
+    present, classifier_data, warnings = validate_folder(folder, classifier_path)
+    report = ChangeReport()
+    region = None
+    try:
+        with transaction.atomic():
+            if classifier_data is not None:
+                classifier.load_classifier(classifier_data, report)
+            region_file = _file_named(present, "region.json")
+            region_data = dict(present)[region_file]
+            region = region_file.load_region(region_data, report)
+            for file, data in present:
+                if file is region_file:
+                    continue
+                file.load(region, data, report)
+                if file.filename == "organisations.json":
+                    region_file.link(region, region_data, report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return LoadResult(region=region, report=report, warnings=warnings, dry_run=dry_run)
+
+
+def _file_named(present, filename: str) -> RegionConfigFile:
+    return next(file for file, _data in present if file.filename == filename)
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def export_region_folder(region: Region, folder: Path) -> list[str]:
+    """Write every file the region has data for; return the file names written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file in region_files():
+        data = file.export(region)
+        if data is None:
+            continue
+        write_json(folder / file.filename, data)
+        written.append(file.filename)
+    return written
+
+
+def load_classifier_file(path: Path, dry_run: bool = False) -> ChangeReport:
+    problems: list[Problem] = []
+    data = read_json(path, problems)
+    if problems:
+        raise RegionConfigError(problems)
+    ctx = ValidationContext(documents={classifier.FILENAME: data})
+    classifier.validate_classifier(data, ctx)
+    if ctx.problems:
+        raise RegionConfigError(ctx.problems)
+    report = ChangeReport()
+    try:
+        with transaction.atomic():
+            classifier.load_classifier(data, report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report

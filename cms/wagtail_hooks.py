@@ -1,0 +1,84 @@
+"""Admin wiring only: menus and model admins. Rules live in the modules they belong to."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from cms.forms import RegionForm
+from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
+
+
+class RegionAdmin(ModelAdmin):
+    model = Region
+    menu_icon = "site"
+    list_display = ("name", "code", "time_zone", "default_moderating_organisation")
+    search_fields = ("name", "code")
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("name_en"),
+            FieldPanel("code"),
+            FieldPanel("time_zone"),
+            FieldPanel("site"),
+            FieldPanel("default_moderating_organisation"),
+            FieldPanel("disabled_plugins"),
+            FieldPanel("hidden_categories"),
+        ],
+        base_form_class=RegionForm,
+    )
+
+
+class TerritoryAdmin(ModelAdmin):
+    model = Territory
+    menu_icon = "globe"
+    list_display = ("name", "code", "kind", "region")
+    list_filter = ("region", "kind")
+    search_fields = ("name", "code")
+    ordering = ("path",)
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("kind")]
+
+
+class OrganisationAdmin(ModelAdmin):
+    model = Organisation
+    menu_icon = "group"
+    list_display = ("name", "short_name", "code", "kind", "region")
+    list_filter = ("region", "kind")
+    search_fields = ("name", "short_name", "code")
+    list_select_related = ("region",)
+
+
+class CategoryAdmin(ModelAdmin):
+    model = Category
+    menu_icon = "list-ul"
+    list_display = ("code", "name", "name_en")
+    search_fields = ("name", "name_en", "code")
+
+
+class SubcategoryAdmin(ModelAdmin):
+    model = Subcategory
+    menu_icon = "list-ol"
+    list_display = ("code", "name", "category", "moderation_days", "work_days",
+                    "approval_days", "photo_required")
+    list_filter = ("category", "photo_required")
+    search_fields = ("name", "name_en", "code")
+    list_select_related = ("category",)
+
+
+class StaffMembershipAdmin(ModelAdmin):
+    model = StaffMembership
+    menu_icon = "user"
+    list_display = ("user", "role", "organisation")
+    list_filter = ("role", "organisation__region")
+    search_fields = ("user__username", "user__last_name", "organisation__name")
+    list_select_related = ("user", "organisation")
+
+
+class ReferenceGroup(ModelAdminGroup):
+    menu_label = _("Reference data")
+    menu_icon = "folder-open-inverse"
+    menu_order = 300
+    items = (RegionAdmin, TerritoryAdmin, OrganisationAdmin, CategoryAdmin, SubcategoryAdmin,
+             StaffMembershipAdmin)
+
+
+modeladmin_register(ReferenceGroup)
