@@ -1,0 +1,49 @@
+"""Shared fixtures. The test database gets the classifier and the demo region once."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from cms.models import Region
+from cms.plugins import reset_plugin_manager
+
+
+def load_demo_data() -> Region:
+    from cms.regionconfig.loader import load_region_folder
+
+    config = settings.POS_CONFIG_DIR
+    return load_region_folder(config / "demo", config / "classifier.json").region
+
+
+def pytest_configure(config):
+    # In CI a missing PostgreSQL must fail the run, never quietly fall back to SQLite.
+    if os.environ.get("CI") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise pytest.UsageError("CI runs the tests on PostgreSQL: set DATABASE_URL.")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo_data()
+
+
+@pytest.fixture
+def demo(db) -> Region:
+    """The demo region (reloaded if a transactional test flushed the database)."""
+    region = Region.objects.filter(code="demo").first()
+    return region or load_demo_data()
+
+
+@pytest.fixture
+def plugin_manager():
+    """A fresh kernel for tests that install or remove plugins; restored afterwards."""
+    reset_plugin_manager()
+    from cms.plugins import get_plugin_manager
+
+    yield get_plugin_manager()
+    reset_plugin_manager()
