@@ -75,6 +75,11 @@ class Appeal(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6,
                                     null=True, blank=True)
     text = models.TextField(_("text"))
+    extra_answers = models.JSONField(_("answers to the page's extra questions"), default=dict,
+                                     blank=True)
+    # One per submitted form: a form posted twice makes one message.
+    idempotency_key = models.UUIDField(_("submission key"), null=True, blank=True,
+                                       unique=True, editable=False)
     organisation = models.ForeignKey("cms.Organisation", verbose_name=_("addressee"),
                                      on_delete=models.PROTECT, related_name="appeals")
     executor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("executor"),
@@ -106,6 +111,59 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number given in a region and year (row-locked when used)."""
+
+    region = models.ForeignKey("cms.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_counter_per_region_year")
+        ]
+
+
+class AttachmentKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen's file")
+    ANSWER = "answer", _("File of the answer")
+
+
+def attachments_storage():
+    """The `attachments` storage of settings.STORAGES (swappable for S3 by configuration)."""
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A generated name: the citizen's file name is kept only as data, never as a path.
+    return f"attachments/{instance.appeal.region.code}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file of a message, stored outside the web root and served only after a check."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name=_("message"), on_delete=models.PROTECT,
+                               related_name="attachments")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices,
+                            default=AttachmentKind.CITIZEN)
+    file = models.FileField(_("file"), upload_to=attachment_path,
+                            storage=attachments_storage)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
 
 
 class EventKind(models.TextChoices):

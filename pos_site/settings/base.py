@@ -160,3 +160,14 @@ POS_CONFIG_DIR = Path(env("POS_CONFIG_DIR", str(BASE_DIR / "config" / "regions")
 
 # Demo-only behaviour (seed_demo accounts with a known password). Only dev.py turns it on.
 POS_DEMO = False
+
+# Citizens' files live outside the web root: only a view that checks permission serves them.
+ATTACHMENTS_ROOT = Path(env("ATTACHMENTS_ROOT", str(VAR_DIR / "attachments")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(ATTACHMENTS_ROOT), "base_url": None},
+    },
+}

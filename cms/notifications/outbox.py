@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from cms.models.notifications import Notification, NotificationState
+
+logger = logging.getLogger(__name__)
+
+# Attempts before a notification is left as failed for a person to look at.
+MAX_ATTEMPTS = 5
+
+
+def notify(*, template: str, email: str, recipient=None, appeal=None,
+           context: dict | None = None, dedup_key: str | None = None) -> Notification | None:
+    """Record a notification and send it once the current transaction commits.
+
+    `template` names `cms/email/<template>.txt` (first line: subject). With `dedup_key`,
+    a second call with the same key records and sends nothing and returns None.
+    """
+    if not email:
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                template=template, email=email, recipient=recipient, appeal=appeal,
+                context=context or {}, dedup_key=dedup_key,
+            )
+    except IntegrityError:
+        if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
+
+
+def _enqueue(notification_pk: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("cms.notifications.tasks.send_notification_task", notification_pk,
+               task_name=f"notification-{notification_pk}")
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    context = {**notification.context, "appeal": notification.appeal}
+    with translation.override(notification.context.get("language", "ru")):
+        text = render_to_string(f"cms/email/{notification.template}.txt", context)
+    subject, _sep, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def send_notification(notification_pk: int) -> bool:
+    """Send one pending notification; True when it went out. Safe to call again."""
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(of=("self",))
+                        .select_related("appeal").filter(pk=notification_pk).first())
+        if notification is None or notification.state == NotificationState.SENT:
+            return True
+        notification.attempts += 1
+        try:
+            subject, body = render(notification)
+            send_mail(subject, body, None, [notification.email])
+        except Exception as error:  # noqa: BLE001 - any delivery failure is recorded
+            notification.last_error = f"{type(error).__name__}: {error}"
+            notification.state = (NotificationState.FAILED
+                                  if notification.attempts >= MAX_ATTEMPTS
+                                  else NotificationState.PENDING)
+            notification.save(update_fields=["attempts", "last_error", "state"])
+            logger.warning("Notification %s failed: %s", notification_pk, error)
+            return False
+        notification.state = NotificationState.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(update_fields=["attempts", "last_error", "state", "sent_at"])
+        return True

@@ -1,0 +1,28 @@
+"""django-q2 tasks of the outbox. Tasks take primary keys and are idempotent."""
+
+from django.db.models import Q
+
+from cms.models.notifications import Notification, NotificationState
+
+from .outbox import MAX_ATTEMPTS, _enqueue, send_notification
+
+
+class DeliveryFailed(Exception):
+    """Raised so django-q2 records the task as failed and its retry picks it up again."""
+
+
+def send_notification_task(notification_pk: int) -> None:
+    if not send_notification(notification_pk):
+        raise DeliveryFailed(f"notification {notification_pk} not delivered yet")
+
+
+def retry_pending_notifications_task() -> int:
+    """Re-enqueue what is still pending (scheduled): a lost task never loses a notification."""
+    pending = Notification.objects.filter(
+        Q(state=NotificationState.PENDING) & Q(attempts__lt=MAX_ATTEMPTS)
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in pending.iterator():
+        _enqueue(pk)
+        count += 1
+    return count

@@ -1,0 +1,139 @@
+"""Registering a new message: the one write path that creates an Appeal.
+
+`do_register_appeal` runs in one transaction: it numbers the message, asks the kernel for
+the addressee and the deadline (plugins first, the core's fallbacks last), writes the first
+events of the history and schedules the citizen's confirmation e-mail after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cms.models import Appeal, AppealEvent, Channel, EventKind, RegistrationCounter, Status
+from cms.notifications import notify
+from cms.plugins import hooks_for
+
+# A registered message goes straight to moderation: registration itself has no queue.
+INITIAL_STATUS = Status.ON_MODERATION
+
+
+@dataclass
+class NewAppeal:
+    """What a channel collected, validated, before registration."""
+
+    region: object
+    citizen: object
+    category: object
+    subcategory: object
+    territory: object
+    text: str
+    channel: str = Channel.PORTAL
+    widget_organisation: object | None = None
+    address: str = ""
+    latitude: object | None = None
+    longitude: object | None = None
+    extra_answers: dict = field(default_factory=dict)
+    idempotency_key: uuid.UUID | None = None
+
+
+def citizen_snapshot(citizen) -> dict:
+    """The contact data as it was at submission (the account may change later)."""
+    profile_email = getattr(getattr(citizen, "citizen_profile", None), "notification_email", "")
+    return {
+        "full_name": citizen.get_full_name() or citizen.get_username(),
+        "email": profile_email or citizen.email,
+        "phone": getattr(getattr(citizen, "citizen_profile", None), "phone", ""),
+    }
+
+
+def next_registration_number(region, now: datetime) -> str:
+    """`<REGION>-<YEAR>-<NNNNNN>`, unique per region and year (the counter row is locked)."""
+    year = now.astimezone(region.tzinfo).year
+    counter, _created = RegistrationCounter.objects.get_or_create(region=region, year=year)
+    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"{region.code.upper()}-{year}-{counter.last_value:06d}"
+
+
+def do_register_appeal(data: NewAppeal) -> tuple[Appeal, bool]:
+    """Register a message; returns (appeal, created).
+
+    With an idempotency key already used, the message registered the first time is
+    returned and nothing new is written (a double submit makes one message).
+    """
+    if data.idempotency_key is not None:
+        existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            return _register(data), True
+    except IntegrityError:
+        if data.idempotency_key is not None:
+            existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+
+
+def _register(data: NewAppeal) -> Appeal:
+    now = timezone.now()
+    region = data.region
+    appeal = Appeal(
+        region=region,
+        channel=data.channel,
+        widget_organisation=data.widget_organisation,
+        citizen=data.citizen,
+        citizen_snapshot=citizen_snapshot(data.citizen),
+        category=data.category,
+        subcategory=data.subcategory,
+        territory=data.territory,
+        address=data.address,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        text=data.text,
+        extra_answers=data.extra_answers,
+        idempotency_key=data.idempotency_key,
+        status=INITIAL_STATUS,
+    )
+    hooks = hooks_for(region)
+    choice = hooks.choose_addressee(appeal=appeal)
+    appeal.organisation = choice.organisation
+    deadline = hooks.appeal_deadline(appeal=appeal, start=now)
+    appeal.deadline = deadline.due_at
+    appeal.is_fast_track = deadline.is_fast_track
+    appeal.number = next_registration_number(region, now)
+    appeal.save()
+
+    actor = data.citizen
+    events = [
+        AppealEvent(appeal=appeal, kind=EventKind.REGISTERED, actor=actor,
+                    to_value=appeal.number, is_public=True,
+                    data={"channel": appeal.channel}),
+        AppealEvent(appeal=appeal, kind=EventKind.ROUTED, actor=None,
+                    to_value=str(choice.organisation), reason=choice.explanation,
+                    data=choice.details),
+        AppealEvent(appeal=appeal, kind=EventKind.DEADLINE_CHANGED, actor=None,
+                    to_value=appeal.deadline.isoformat(), reason=deadline.explanation,
+                    data={"fast_track": deadline.is_fast_track}),
+        AppealEvent(appeal=appeal, kind=EventKind.STATUS_CHANGED, actor=None,
+                    from_value=Status.REGISTERED, to_value=INITIAL_STATUS, is_public=True),
+    ]
+    for event in events:
+        event.save()
+        hooks.appeal_transitioned(appeal=appeal, event=event)
+    notify(
+        template="appeal_registered",
+        email=appeal.citizen_snapshot.get("email", ""),
+        recipient=data.citizen,
+        appeal=appeal,
+        context={"number": appeal.number},
+        dedup_key=f"registered:{appeal.pk}",
+    )
+    return appeal
