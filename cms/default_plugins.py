@@ -35,6 +35,15 @@ def add_weekdays(start: datetime, days: int) -> datetime:
     return moment
 
 
+# 59-FZ art. 12: the term may be extended by up to 30 more days.
+LEGAL_EXTENSION = timedelta(days=30)
+
+
+@hookimpl(trylast=True)
+def postponement_limit(appeal, now):
+    return (appeal.deadline or now) + LEGAL_EXTENSION
+
+
 @hookimpl(trylast=True)
 def appeal_deadline(appeal, start):
     return DeadlineChoice(

@@ -92,6 +92,46 @@ def appeal_transitioned(appeal: Appeal, event: AppealEvent) -> None:
     """
 
 
+@dataclass(frozen=True)
+class PagePanel:
+    """A section a plugin adds to a message's page: a title and a template to render.
+
+    The template gets `appeal`, `request` and everything in `context`.
+    """
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@hookspec
+def appeal_admin_panels(appeal: Appeal, request: Any) -> list[PagePanel] | None:
+    """Sections to show on a message's page in the staff admin (for example the deadline
+    stages and which one is late). Return a list of `PagePanel`, or None.
+
+    :param appeal: a message the requesting staff member may see (already checked).
+    :param request: the admin request.
+    """
+
+
+@hookspec
+def appeal_public_panels(appeal: Appeal, request: Any) -> list[PagePanel] | None:
+    """Sections to show on the citizen's page of their message (for example the rating
+    form). Return a list of `PagePanel`, or None. Never put staff-only data here.
+    """
+
+
+@hookspec(firstresult=True)
+def postponement_limit(appeal: Appeal, now: datetime) -> datetime | None:
+    """The latest date a postponement of this message may set.
+
+    The first non-None answer wins; the core answers last with the 59-FZ limit: the
+    current deadline plus 30 days. The workflow refuses a new date after this limit or not
+    later than `now`.
+    """
+
+
 @hookspec
 def region_config_files() -> list[RegionConfigFile]:
     """Declare the files this plugin reads from and writes to a region's config folder.
