@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("cms.accounts.urls")),
 ]
 
 if settings.DEBUG:
@@ -19,6 +20,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("my/", include("cms.portal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

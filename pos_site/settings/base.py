@@ -16,6 +16,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "cms",
+    "cms.accounts",
+    "cms.portal",
     "plugins.routing",
     "plugins.fasttrack",
     "plugins.rating",
