@@ -119,12 +119,18 @@ def appeal_admin_panels(appeal: Appeal, request: Any) -> list[PagePanel] | None:
 def appeal_public_panels(appeal: Appeal, request: Any) -> list[PagePanel] | None:
     """Sections to show on the citizen's page of their message (for example the rating
     form). Return a list of `PagePanel`, or None. Never put staff-only data here.
+
+    :param appeal: the citizen's own message (already checked).
+    :param request: the citizen's request.
     """
 
 
 @hookspec(firstresult=True)
 def postponement_limit(appeal: Appeal, now: datetime) -> datetime | None:
     """The latest date a postponement of this message may set.
+
+    :param appeal: the message an executor proposes to postpone.
+    :param now: an aware datetime, the moment of the proposal.
 
     The first non-None answer wins; the core answers last with the 59-FZ limit: the
     current deadline plus 30 days. The workflow refuses a new date after this limit or not

@@ -1,0 +1,119 @@
+"""A test per hook: the kernel calls enabled plugins with the documented arguments."""
+
+from datetime import datetime, timedelta, timezone
+
+from cms.hookspecs import PagePanel
+from cms.plugins import build_plugin_manager, hookimpl, hooks_for
+from cms.regionconfig.files import RegionConfigFile
+from cms.regionconfig.loader import export_region_folder, load_region_folder
+from cms.registration import NewAppeal, do_register_appeal
+from tests import factories
+
+
+def manager_with(plugin, name="test-plugin"):
+    pm = build_plugin_manager(load_entry_points=False)
+    pm.register(plugin, name=name)
+    return pm
+
+
+def test_hook_appeal_transitioned(demo, monkeypatch):
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def appeal_transitioned(self, appeal, event):
+            seen.append((appeal.number, event.kind))
+
+    pm = manager_with(Listener())
+    monkeypatch.setattr("cms.registration.hooks_for", lambda region: hooks_for(region, pm))
+    sub = factories.subcategory("01.01")
+    appeal, _ = do_register_appeal(NewAppeal(
+        region=demo, citizen=factories.user(), category=sub.category, subcategory=sub,
+        territory=factories.territory("gorsk"), text="Нет света во дворе",
+    ))
+    assert [kind for number, kind in seen if number == appeal.number] == list(
+        appeal.events.values_list("kind", flat=True)
+    )
+
+
+class NotesFile(RegionConfigFile):
+    """A plugin's own file in a region folder: a list of free-text notes."""
+
+    filename = "notes.json"
+    order = 90
+    store: dict = {}
+
+    def validate(self, data, ctx):
+        if not isinstance(data, list):
+            ctx.problem(self.filename, "(top level)", "must be a list")
+
+    def load(self, region, data, report):
+        NotesFile.store[region.code] = data
+        report.record("note", region.code, "created")
+
+    def export(self, region):
+        return NotesFile.store.get(region.code)
+
+
+def test_hook_region_config_files(demo, tmp_path, monkeypatch, settings):
+    class NotesPlugin:
+        @hookimpl
+        def region_config_files(self):
+            return [NotesFile()]
+
+    pm = manager_with(NotesPlugin())
+    monkeypatch.setattr("cms.regionconfig.loader.all_hooks", lambda: pm.hook)
+    folder = tmp_path / "demo"
+    export_region_folder(demo, folder)
+    (folder / "notes.json").write_text('["первая заметка"]', encoding="utf-8")
+    load_region_folder(folder)
+    assert NotesFile.store["demo"] == ["первая заметка"]
+    out = tmp_path / "out"
+    assert "notes.json" in export_region_folder(demo, out)
+
+
+def test_hook_postponement_limit(demo):
+    appeal = factories.appeal(save=False)
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    appeal.deadline = now + timedelta(days=10)
+    demo.disabled_plugins = ["fasttrack"]
+    assert hooks_for(demo).postponement_limit(appeal=appeal, now=now) == (
+        appeal.deadline + timedelta(days=30)
+    )
+
+    class Strict:
+        @hookimpl
+        def postponement_limit(self, appeal, now):
+            return now + timedelta(days=5)
+
+    pm = manager_with(Strict())
+    assert hooks_for(demo, pm).postponement_limit(appeal=appeal, now=now) == (
+        now + timedelta(days=5)
+    )
+
+
+class Panels:
+    @hookimpl
+    def appeal_admin_panels(self, appeal, request):
+        return [PagePanel(title="staff", template="x.html")]
+
+    @hookimpl
+    def appeal_public_panels(self, appeal, request):
+        return [PagePanel(title="citizen", template="y.html")]
+
+
+def test_hook_appeal_admin_panels(demo):
+    pm = manager_with(Panels(), name="panels")
+    appeal = factories.appeal(save=False)
+    answers = hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)
+    assert [panel.title for group in answers if group for panel in group] == ["staff"]
+    demo.disabled_plugins = ["panels"]
+    answers = hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)
+    assert not [panel for group in answers if group for panel in group]
+
+
+def test_hook_appeal_public_panels(demo):
+    pm = manager_with(Panels(), name="panels")
+    appeal = factories.appeal(save=False)
+    answers = hooks_for(demo, pm).appeal_public_panels(appeal=appeal, request=None)
+    assert [panel.title for group in answers if group for panel in group] == ["citizen"]
