@@ -37,6 +37,15 @@ def _check_code(ctx: ValidationContext, file: str, key: str, code: str) -> None:
         ctx.problem(file, key, f"{code!r} is not a valid code (lowercase latin, digits, dashes)")
 
 
+def _declared_code(item) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("code"), str)
+
+
+def _declared_parent(item) -> str | None:
+    parent = item.get("parent")
+    return parent if isinstance(parent, str) else None
+
+
 def _find_cycles(parents: dict[str, str | None]) -> list[str]:
     """Codes that are their own ancestor."""
     cyclic = []
@@ -158,6 +167,9 @@ class TerritoriesFile(RegionConfigFile):
         for index, item in enumerate(data):
             key = f"[{index}]"
             if not check_object(ctx, file, key, item, self.spec):
+                # Still declare its code, so one bad entry does not cascade into others.
+                if _declared_code(item):
+                    parents.setdefault(item["code"], _declared_parent(item))
                 continue
             key = f"[{index}] ({item['code']})"
             _check_code(ctx, file, f"{key}.code", item["code"])
@@ -270,6 +282,8 @@ class OrganisationsFile(RegionConfigFile):
         for index, item in enumerate(data):
             key = f"[{index}]"
             if not check_object(ctx, file, key, item, self.spec):
+                if _declared_code(item):
+                    parents.setdefault(item["code"], _declared_parent(item))
                 continue
             key = f"[{index}] ({item['code']})"
             _check_code(ctx, file, f"{key}.code", item["code"])
