@@ -1,1 +1,18 @@
 """Hook implementations of the routing plugin (see cms/hookspecs.py for the contracts)."""
+
+from cms.plugins import hookimpl
+
+from .resolver import route
+from .routing_file import RoutingFile
+
+
+@hookimpl
+def choose_addressee(appeal):
+    # None when no rule covers the message: the core then answers with the region's
+    # default moderating organisation and says that no rule matched.
+    return route(appeal)
+
+
+@hookimpl
+def region_config_files():
+    return [RoutingFile()]

@@ -1,0 +1,95 @@
+"""Admin wiring only: the rules and settings editors, and the "try it" page, under one menu."""
+
+from django import forms
+from django.contrib.admin import display
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from .models import RoutingRule, RoutingSettings
+from .views import TryRoutingView
+
+
+class RoutingRulePermissionHelper(PermissionHelper):
+    # A message's history names the rule that routed it, so rules are disabled, not deleted.
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class RoutingRuleAdmin(ModelAdmin):
+    model = RoutingRule
+    menu_label = _("Routing rules")
+    menu_icon = "resubmit"
+    permission_helper_class = RoutingRulePermissionHelper
+    list_display = ("code", "subject", "place", "channel_label", "organisation", "priority",
+                    "is_active")
+    list_filter = ("is_active", "region", "category", "territory", "organisation", "channel")
+    search_fields = ("code", "note", "organisation__name", "organisation__short_name")
+    list_select_related = ("category", "subcategory", "territory", "organisation")
+    panels = [
+        FieldRowPanel([FieldPanel("region"), FieldPanel("code")]),
+        MultiFieldPanel(
+            [FieldPanel("category"), FieldPanel("subcategory"), FieldPanel("territory"),
+             FieldPanel("channel")],
+            heading=_("Which messages"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("organisation"), FieldPanel("priority"), FieldPanel("is_active"),
+             FieldPanel("note")],
+            heading=_("Where they go"),
+        ),
+    ]
+
+    @display(description=_("category or subcategory"))
+    def subject(self, rule):
+        if rule.subcategory_id:
+            return f"{rule.subcategory.code} {rule.subcategory}"
+        if rule.category_id:
+            return f"{rule.category.code} {rule.category}"
+        return _("any category")
+
+    @display(description=_("territory"))
+    def place(self, rule):
+        return rule.territory or _("the whole region")
+
+    @display(description=_("channel"))
+    def channel_label(self, rule):
+        return rule.get_channel_display() if rule.channel else _("any channel")
+
+
+class RoutingSettingsAdmin(ModelAdmin):
+    model = RoutingSettings
+    menu_label = _("Widget policy")
+    menu_icon = "cog"
+    list_display = ("region", "widget_policy")
+    panels = [FieldPanel("region"), FieldPanel("widget_policy", widget=forms.RadioSelect)]
+
+
+class TryRoutingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("routing.view_routingrule")
+
+
+class RoutingGroup(ModelAdminGroup):
+    menu_label = _("Routing")
+    menu_icon = "resubmit"
+    menu_order = 310
+    items = (RoutingRuleAdmin, RoutingSettingsAdmin)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        try_it = TryRoutingMenuItem(_("Try routing"), reverse_lazy("routing_try"),
+                                    icon_name="search", order=len(items) + 1)
+        return [*items, try_it]
+
+
+modeladmin_register(RoutingGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_try_routing_url():
+    return [path("routing/try/", TryRoutingView.as_view(), name="routing_try")]
