@@ -70,7 +70,7 @@ def test_a_plugin_switched_off_for_one_region_is_called_only_for_the_others(demo
 
 
 def test_essential_plugins_cannot_be_switched_off(demo):
-    demo.disabled_plugins = ["core"]
+    demo.disabled_plugins = ["core", "routing"]
     choice = hooks_for(demo).choose_addressee(appeal=factories.appeal(save=False))
     assert choice.organisation == demo.default_moderating_organisation
 
