@@ -20,7 +20,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path("my/", include("cms.portal.urls")),
+    path("", include("cms.portal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cms.models import Appeal
+from cms.models import Appeal, Attachment, AttachmentKind
 
 
 def citizen_appeals(user) -> QuerySet[Appeal]:
@@ -26,3 +26,14 @@ def get_citizen_appeal_or_404(user, public_id) -> Appeal:
     if appeal is None:
         raise Http404
     return appeal
+
+
+def get_citizen_attachment_or_404(user, public_id) -> Attachment:
+    """A file the citizen attached to their own message, or the same 404 a missing one
+    gives."""
+    attachment = (Attachment.objects.select_related("appeal__region")
+                  .filter(appeal__in=citizen_appeals(user), kind=AttachmentKind.CITIZEN,
+                          public_id=public_id).first())
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("my/", views.my_messages, name="my_messages"),
+    path("my/<uuid:public_id>/", views.message, name="message"),
+    path("my/<uuid:public_id>/registered/", views.confirmation, name="confirmation"),
+    path("attachments/<uuid:public_id>/", views.attachment, name="attachment"),
+    path("widget/pos-widget.js", views.widget_script, name="widget_script"),
+    path("widget-demo/<slug:code>/", views.widget_demo, name="widget_demo"),
+]

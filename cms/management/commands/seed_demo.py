@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
+from cms.portal.demo import create_demo_pages
 from cms.regionconfig.classifier import FILENAME
 from cms.regionconfig.loader import load_region_folder
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         if site is not None and region.site_id is None:
             region.site = site
             region.save(update_fields=["site"])
+        create_demo_pages(region)
 
         User = get_user_model()
         for username in DEMO_STAFF:

@@ -1,0 +1,168 @@
+"""The region's public pages: a portal home, and submission pages editors configure.
+
+A `SubmissionPage` holds everything a content editor may change without code: the intro,
+which categories it offers, the consent text, the attachment rules and extra questions
+(Wagtail's form-builder fields, answered into `Appeal.extra_answers`). The core fields of
+a message are fixed in `cms.portal.forms`. Serving the page is `cms.portal.submission`'s
+business; this module only describes the pages.
+"""
+
+from __future__ import annotations
+
+from anyascii import anyascii
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractFormField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.coreutils import safe_snake_case
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.models import Region
+
+from .admin_forms import SubmissionPageAdminForm
+from .uploads import FILE_TYPES
+
+
+def region_of_page(page: Page) -> Region | None:
+    """The region whose site holds `page` (one site per region)."""
+    site = page.get_site()
+    if site is None:
+        return None
+    return Region.objects.filter(site=site).first()
+
+
+class PortalHomePage(Page):
+    """A region's portal home: a short introduction and the list of its submission pages."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["portal.SubmissionPage"]
+    template = "portal/portal_home_page.html"
+
+    class Meta:
+        verbose_name = _("portal home page")
+
+    def submission_pages(self):
+        return SubmissionPage.objects.child_of(self).live().public().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["submission_pages"] = self.submission_pages()
+        return context
+
+
+class SubmissionPage(RoutablePageMixin, Page):
+    """A form through which citizens send messages, configured by the region's editor."""
+
+    intro = RichTextField(_("introduction"), blank=True,
+                          features=["bold", "italic", "link", "ol", "ul"])
+    categories = ParentalManyToManyField(
+        "cms.Category", verbose_name=_("categories offered"), blank=True, related_name="+",
+        help_text=_("Leave empty to offer every category the region shows."),
+    )
+    consent_text = RichTextField(
+        _("personal data consent"), features=["bold", "italic", "link"],
+        help_text=_("The text the citizen agrees to before sending."),
+    )
+    max_files = models.PositiveSmallIntegerField(
+        _("maximum number of files"), default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
+    file_types = models.JSONField(
+        _("allowed file types"), default=list, blank=True,
+        help_text=_("File types citizens may attach."),
+    )
+    max_file_size_mb = models.PositiveSmallIntegerField(
+        _("maximum file size, MB"), default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    offer_in_widget = models.BooleanField(
+        _("use for organisations' widgets"), default=False,
+        help_text=_("The region's widgets open this form (the first such page is used)."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("categories"),
+        MultiFieldPanel(
+            [FieldPanel("max_files"), FieldPanel("file_types"), FieldPanel("max_file_size_mb")],
+            heading=_("Attachments"),
+        ),
+        InlinePanel("extra_fields", label=_("Extra questions")),
+        FieldPanel("consent_text"),
+        FieldPanel("offer_in_widget"),
+    ]
+    base_form_class = SubmissionPageAdminForm
+    parent_page_types = ["portal.PortalHomePage"]
+    subpage_types: list[str] = []
+    template = "portal/submission_page.html"
+
+    class Meta:
+        verbose_name = _("submission page")
+
+    @cached_property
+    def region(self) -> Region | None:
+        return region_of_page(self)
+
+    @property
+    def max_file_size(self) -> int:
+        return self.max_file_size_mb * 1024 * 1024
+
+    @property
+    def allowed_file_types(self) -> list[str]:
+        return [code for code in self.file_types if code in FILE_TYPES]
+
+    def offered_categories(self):
+        """The page's subset (or all), without the categories the region hides."""
+        categories = self.region.visible_categories() if self.region else None
+        if categories is None:
+            from cms.models import Category
+
+            return Category.objects.none()
+        if self.pk and self.categories.exists():
+            categories = categories.filter(pk__in=self.categories.values("pk"))
+        return categories.order_by("position", "code")
+
+    @path("")
+    def submission_view(self, request):
+        from .submission import serve_submission
+
+        return serve_submission(self, request)
+
+    @path("widget/<int:organisation_id>/")
+    def widget_view(self, request, organisation_id):
+        from .widget import serve_widget
+
+        return serve_widget(self, request, organisation_id)
+
+    @path("widget/<int:organisation_id>/sent/<uuid:public_id>/")
+    def widget_confirmation_view(self, request, organisation_id, public_id):
+        from .widget import serve_widget_confirmation
+
+        return serve_widget_confirmation(self, request, organisation_id, public_id)
+
+    def widget_url(self) -> str:
+        """The `<form url>` of the organisations' widget snippets (an organisation id
+        follows it)."""
+        return self.full_url + "widget/"
+
+
+class SubmissionPageField(AbstractFormField):
+    """An extra question added by the editor; answers go into `Appeal.extra_answers`."""
+
+    page = ParentalKey(SubmissionPage, on_delete=models.CASCADE, related_name="extra_fields")
+
+    def get_field_clean_name(self):
+        # Wagtail keeps Cyrillic as escapes ("u041eu0431…"); a transliteration reads
+        # better where staff see the stored answers.
+        return safe_snake_case(anyascii(self.label))[:200] or super().get_field_clean_name()
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")

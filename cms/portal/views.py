@@ -1,0 +1,124 @@
+"""The citizen's own pages: "my messages", a message, its files; the widget's script."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from cms.models import AttachmentKind, Organisation, Region
+from cms.permissions import (
+    citizen_appeals,
+    get_citizen_appeal_or_404,
+    get_citizen_attachment_or_404,
+)
+from cms.plugins import hooks_for
+
+from .history import public_history
+from .security import strict_csp
+from .submission import LOGIN_URL
+from .widget import script_url, snippet_for, widget_page_for
+
+PAGE_SIZE = 20
+
+
+def citizen_page(view):
+    """Logged-in citizens only (to the login with `next`), under the portal's policy."""
+
+    @login_required(login_url=LOGIN_URL)
+    def wrapped(request, *args, **kwargs):
+        return strict_csp(view(request, *args, **kwargs))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@citizen_page
+def my_messages(request):
+    appeals = (citizen_appeals(request.user)
+               .select_related("category", "region")
+               .order_by("-created_at", "-pk"))
+    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/my_messages.html", {"appeals": page})
+
+
+@citizen_page
+def confirmation(request, public_id):
+    appeal = get_citizen_appeal_or_404(request.user, public_id)
+    return render(request, "portal/confirmation.html", {"appeal": appeal})
+
+
+def public_panels(appeal, request) -> list[dict]:
+    """Plugins' sections (e.g. the rating form), rendered in their order."""
+    results = hooks_for(appeal.region).appeal_public_panels(appeal=appeal, request=request)
+    panels = sorted((panel for result in results if result for panel in result),
+                    key=lambda panel: panel.order)
+    return [
+        {"title": panel.title,
+         "html": render_to_string(panel.template,
+                                  {"appeal": appeal, "request": request, **panel.context},
+                                  request=request)}
+        for panel in panels
+    ]
+
+
+@citizen_page
+def message(request, public_id):
+    appeal = get_citizen_appeal_or_404(request.user, public_id)
+    appeal = (type(appeal).objects
+              .select_related("region", "category", "subcategory", "territory",
+                              "organisation")
+              .get(pk=appeal.pk))
+    return render(request, "portal/message.html", {
+        "appeal": appeal,
+        "history": public_history(appeal),
+        "attachments": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
+        "panels": public_panels(appeal, request),
+    })
+
+
+@login_required(login_url=LOGIN_URL)
+def attachment(request, public_id):
+    """A file of the citizen's own message, as a download with a generated name."""
+    item = get_citizen_attachment_or_404(request.user, public_id)
+    siblings = list(item.appeal.attachments.filter(kind=item.kind)
+                    .values_list("pk", flat=True))
+    index = siblings.index(item.pk) + 1 if item.pk in siblings else 1
+    suffix = (mimetypes.guess_extension(item.content_type)
+              or PurePath(item.original_name).suffix.lower())
+    name = f"{item.appeal.number}-{index}{suffix}"
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=name,
+                            content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return strict_csp(response)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def widget_script(request):
+    return render(request, "portal/widget.js", {},
+                  content_type="text/javascript; charset=utf-8")
+
+
+def widget_demo(request, code):
+    """A demo organisation's "own website" embedding the widget (demo installs only)."""
+    if not settings.POS_DEMO:
+        raise Http404
+    organisation = get_object_or_404(Organisation.objects.select_related("region"),
+                                     code=code, region__code=request.GET.get("region", "demo"))
+    region: Region = organisation.region
+    snippet = snippet_for(organisation, widget_page_for(region), script_url(request))
+    if snippet is None:
+        raise Http404
+    return render(request, "portal/widget_demo.html",
+                  {"organisation": organisation, "snippet": snippet})
