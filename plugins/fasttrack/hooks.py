@@ -1,1 +1,51 @@
 """Hook implementations of the fasttrack plugin (see cms/hookspecs.py for the contracts)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from cms.hookspecs import DeadlineChoice, PagePanel
+from cms.plugins import hookimpl
+
+from .clock import on_appeal_event
+from .deadlines import plan_deadline
+from .models import AppealClock, settings_for
+from .panels import stage_rows
+from .regionconfig import FastTracksFile
+
+
+@hookimpl
+def appeal_deadline(appeal, start: datetime) -> DeadlineChoice:
+    plan = plan_deadline(appeal, start)
+    return DeadlineChoice(due_at=plan.due_at, is_fast_track=plan.fast_track is not None,
+                          explanation=plan.explanation)
+
+
+@hookimpl
+def appeal_transitioned(appeal, event) -> None:
+    on_appeal_event(appeal, event)
+
+
+@hookimpl
+def postponement_limit(appeal, now: datetime) -> datetime:
+    """The end of the day `postponement_cap_days` after the deadline without postponements
+    (in the region's zone), so that postponing twice cannot pass the cap."""
+    cap = settings_for(appeal.region).postponement_cap_days
+    clock = AppealClock.objects.filter(appeal_id=appeal.pk).first() if appeal.pk else None
+    base = clock.regular_deadline if clock else (appeal.deadline or now)
+    tz = appeal.region.tzinfo
+    last_day = base.astimezone(tz).date() + timedelta(days=cap)
+    return datetime.combine(last_day, time.max, tzinfo=tz)
+
+
+@hookimpl
+def appeal_admin_panels(appeal, request) -> list[PagePanel]:
+    return [PagePanel(title=str(_("Deadline stages")), template="fasttrack/stages_panel.html",
+                      context=stage_rows(appeal), order=20)]
+
+
+@hookimpl
+def region_config_files():
+    return [FastTracksFile()]

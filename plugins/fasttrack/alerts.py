@@ -1,0 +1,139 @@
+"""Delivering recorded deadline warnings to the people who can act on them.
+
+Who is warned:
+
+- a stage due soon — moderation: the region's moderators; work: the message's executor
+  and the coordinators of its organisation; answer approval: the same, and the
+  organisation's heads, who approve;
+- a message overdue: the region's curators.
+
+Each (warning, person) pair is one outbox notification with its own deduplication key, so
+delivering a batch again sends nothing twice. A warning no longer true when delivered
+(the stage moved on, the message was answered) is marked delivered without an e-mail.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from cms.models import Role, StaffMembership
+from cms.models.appeals import OPEN_STATUSES
+from cms.notifications import notify
+
+from .clock import RUNNING_STATUSES
+from .models import DeadlineWarning, Stage, WarningKind
+
+ORGANISATION_ROLES = {
+    Stage.WORK: (Role.COORDINATOR,),
+    Stage.APPROVAL: (Role.COORDINATOR, Role.HEAD),
+}
+REGION_ROLES = {
+    Stage.MODERATION: (Role.MODERATOR,),
+}
+TEMPLATES = {
+    WarningKind.DUE_SOON: "fasttrack_stage_due",
+    WarningKind.OVERDUE: "fasttrack_overdue",
+}
+
+
+def enqueue_delivery(warning_ids: list[int], batch: int = 500) -> None:
+    """Deliver warnings in batches by the worker, once the current transaction commits."""
+    from django_q.tasks import async_task
+
+    for start in range(0, len(warning_ids), batch):
+        chunk = warning_ids[start:start + batch]
+        transaction.on_commit(
+            lambda chunk=chunk: async_task("plugins.fasttrack.tasks.deliver_warnings_task",
+                                           chunk, task_name=f"fasttrack-warnings-{chunk[0]}")
+        )
+
+
+def _still_true(warning: DeadlineWarning) -> bool:
+    appeal = warning.appeal
+    if warning.kind == WarningKind.OVERDUE:
+        return appeal.is_overdue and appeal.status in OPEN_STATUSES
+    clock = getattr(appeal, "fasttrack_clock", None)
+    return (appeal.status in RUNNING_STATUSES and clock is not None
+            and clock.stage == warning.stage)
+
+
+def _memberships(warnings: list[DeadlineWarning]):
+    """Staff by (organisation, role) and by (region, role): two queries for a batch."""
+    by_organisation: dict[tuple[int, str], list] = defaultdict(list)
+    by_region: dict[tuple[int, str], list] = defaultdict(list)
+    organisations = {w.appeal.organisation_id for w in warnings}
+    regions = {w.appeal.region_id for w in warnings}
+    for membership in StaffMembership.objects.filter(
+        organisation_id__in=organisations, role__in=[Role.COORDINATOR, Role.HEAD],
+        user__is_active=True,
+    ).select_related("user"):
+        by_organisation[(membership.organisation_id, membership.role)].append(membership.user)
+    for membership in StaffMembership.objects.filter(
+        organisation__region_id__in=regions, role__in=[Role.MODERATOR, Role.CURATOR],
+        user__is_active=True,
+    ).select_related("user", "organisation"):
+        key = (membership.organisation.region_id, membership.role)
+        by_region[key].append(membership.user)
+    return by_organisation, by_region
+
+
+def recipients(warning: DeadlineWarning, by_organisation, by_region) -> list:
+    appeal = warning.appeal
+    people = []
+    if warning.kind == WarningKind.OVERDUE:
+        people += by_region[(appeal.region_id, Role.CURATOR)]
+    else:
+        if warning.stage != Stage.MODERATION and appeal.executor is not None:
+            people.append(appeal.executor)
+        for role in ORGANISATION_ROLES.get(warning.stage, ()):
+            people += by_organisation[(appeal.organisation_id, role)]
+        for role in REGION_ROLES.get(warning.stage, ()):
+            people += by_region[(appeal.region_id, role)]
+    unique = {person.pk: person for person in people if person.email}
+    return list(unique.values())
+
+
+def _context(warning: DeadlineWarning) -> dict:
+    appeal = warning.appeal
+    if warning.kind == WarningKind.OVERDUE:
+        due = appeal.deadline
+    else:
+        due = appeal.fasttrack_clock.due(warning.stage)
+    local = timezone.localtime(due, appeal.region.tzinfo) if due else None
+    return {
+        "stage": warning.stage,
+        "due": local.strftime("%d.%m.%Y %H:%M") if local else "",
+        "time_zone": appeal.region.time_zone,
+    }
+
+
+def deliver_warnings(warning_ids: Iterable[int]) -> int:
+    """Send the e-mails of recorded warnings; the number of notifications recorded."""
+    warnings = list(
+        DeadlineWarning.objects.filter(pk__in=list(warning_ids), delivered_at__isnull=True)
+        .select_related("appeal__region", "appeal__executor", "appeal__fasttrack_clock")
+    )
+    if not warnings:
+        return 0
+    by_organisation, by_region = _memberships(warnings)
+    sent = 0
+    with transaction.atomic():
+        for warning in warnings:
+            if not _still_true(warning):
+                continue
+            context = _context(warning)
+            for person in recipients(warning, by_organisation, by_region):
+                recorded = notify(
+                    template=TEMPLATES[warning.kind], email=person.email, recipient=person,
+                    appeal=warning.appeal, context=context,
+                    dedup_key=f"fasttrack:{warning.pk}:{person.pk}",
+                )
+                sent += recorded is not None
+        DeadlineWarning.objects.filter(pk__in=[w.pk for w in warnings]).update(
+            delivered_at=timezone.now()
+        )
+    return sent

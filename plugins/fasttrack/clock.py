@@ -1,0 +1,180 @@
+"""A message's stage clock, moved by the workflow's events.
+
+Called from `appeal_transitioned`, inside the transaction that wrote the event:
+
+- REGISTERED starts the clock: the stage due times of the plan, the last one anchored to
+  the deadline registration stored;
+- a status change moves the current stage (and records when a stage was done);
+  entering "waiting for the citizen" pauses the clock, leaving it resumes the clock with
+  every due time — and the message's deadline — moved by the working time it was paused;
+- a deadline moved by someone else (an approved postponement) moves the stages not yet
+  done by the same working time, so each keeps its length.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from cms.models import Appeal, AppealEvent, EventKind, Status
+from cms.models.appeals import OPEN_STATUSES
+from cms.plugins import hooks_for
+
+from .calendar import WorkingCalendar
+from .deadlines import plan_deadline, region_calendar
+from .models import AppealClock, Stage, settings_for
+
+STAGE_ORDER = tuple(Stage.values)
+
+# Open statuses whose clock runs: waiting for the citizen is paused.
+RUNNING_STATUSES = sorted(OPEN_STATUSES - {Status.WAITING_FOR_CITIZEN})
+
+# The stage a status belongs to. Waiting for the citizen keeps the stage (paused); a
+# status missing here (answered, closed, rejected) has no stage running.
+STAGE_OF_STATUS = {
+    Status.REGISTERED: Stage.MODERATION,
+    Status.ON_MODERATION: Stage.MODERATION,
+    Status.SENT_TO_ORGANISATION: Stage.WORK,
+    Status.IN_WORK: Stage.WORK,
+    Status.POSTPONED: Stage.WORK,
+    Status.ON_APPROVAL: Stage.APPROVAL,
+}
+
+
+def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
+    if event.kind == EventKind.REGISTERED:
+        start_clock(appeal, event.created_at)
+        return
+    clock = AppealClock.objects.select_for_update().filter(appeal_id=appeal.pk).first()
+    if clock is None:
+        # Registered while the plugin was off for the region: no stages to follow.
+        return
+    settings = settings_for(appeal.region)
+    calendar = region_calendar(appeal.region, settings)
+    changed, resumed = False, None
+    if event.kind == EventKind.STATUS_CHANGED:
+        changed, resumed = _status_changed(clock, calendar, event.from_value,
+                                           event.to_value, event.created_at)
+    if resumed is None:
+        changed = _follow_deadline(clock, calendar, appeal.deadline) or changed
+    if not changed:
+        return
+    _schedule_warning(clock, settings.warning_lead, event.created_at)
+    clock.save()
+    if resumed is not None and clock.stage:
+        _move_deadline_after_pause(appeal, clock, resumed, event.created_at)
+
+
+def start_clock(appeal: Appeal, at: datetime) -> AppealClock:
+    settings = settings_for(appeal.region)
+    calendar = region_calendar(appeal.region, settings)
+    plan = plan_deadline(appeal, at, calendar)
+    deadline = appeal.deadline or plan.due_at
+    clock, created = AppealClock.objects.get_or_create(
+        appeal=appeal,
+        defaults={
+            "started_at": at,
+            "regular_deadline": deadline,
+            "moderation_due": min(plan.stages.moderation_due, deadline),
+            "work_due": min(plan.stages.work_due, deadline),
+            "approval_due": deadline,
+            "stage": STAGE_OF_STATUS.get(appeal.status, ""),
+        },
+    )
+    if created:
+        _schedule_warning(clock, settings.warning_lead, at)
+        clock.save(update_fields=["warn_at", "warn_floor"])
+    return clock
+
+
+def _position(stage: str) -> int:
+    return STAGE_ORDER.index(stage) if stage else len(STAGE_ORDER)
+
+
+def _status_changed(clock: AppealClock, calendar: WorkingCalendar, from_status: str,
+                    to_status: str, at: datetime) -> tuple[bool, timedelta | None]:
+    """Move the clock for a status change: whether it changed, and the working time it
+    was paused when this change resumed it (None when it was not paused)."""
+    if to_status == Status.WAITING_FOR_CITIZEN:
+        if clock.paused_at is not None:
+            return False, None
+        clock.paused_at = at
+        return True, None
+    resumed = None
+    if clock.paused_at is not None:
+        resumed = calendar.working_time_between(clock.paused_at, at)
+        for stage in STAGE_ORDER:
+            setattr(clock, f"{stage}_due", calendar.shift(clock.due(stage), resumed))
+        clock.regular_deadline = calendar.shift(clock.regular_deadline, resumed)
+        clock.paused_total += resumed
+        clock.paused_at = None
+    new_stage = STAGE_OF_STATUS.get(to_status, "")
+    old, new = _position(clock.stage), _position(new_stage)
+    if new > old:
+        for stage in STAGE_ORDER[old:new]:
+            if getattr(clock, f"{stage}_done_at") is None:
+                setattr(clock, f"{stage}_done_at", at)
+    elif new < old:
+        # Sent back (returned with remarks, redirected, reopened): the stage runs again.
+        for stage in STAGE_ORDER[new:]:
+            setattr(clock, f"{stage}_done_at", None)
+    moved = new_stage != clock.stage
+    clock.stage = new_stage
+    return moved or resumed is not None, resumed
+
+
+def _follow_deadline(clock: AppealClock, calendar: WorkingCalendar,
+                     deadline: datetime | None) -> bool:
+    """Move the stages with a deadline someone else moved; whether anything moved."""
+    if deadline is None or deadline == clock.approval_due:
+        return False
+    if deadline > clock.approval_due:
+        moved = calendar.working_time_between(clock.approval_due, deadline)
+        for stage in STAGE_ORDER[:-1]:
+            if getattr(clock, f"{stage}_done_at") is None:
+                setattr(clock, f"{stage}_due",
+                        min(calendar.shift(clock.due(stage), moved), deadline))
+    else:
+        for stage in STAGE_ORDER[:-1]:
+            setattr(clock, f"{stage}_due", min(clock.due(stage), deadline))
+    clock.approval_due = deadline
+    return True
+
+
+def _schedule_warning(clock: AppealClock, lead: timedelta, at: datetime) -> None:
+    """When to warn that the current stage is due: `lead` before, not in its first half."""
+    if not clock.stage or clock.paused_at is not None:
+        clock.warn_at = clock.warn_floor = None
+        return
+    due = clock.due(clock.stage)
+    clock.warn_floor = at + (due - at) / 2 if due > at else at
+    clock.warn_at = max(due - lead, clock.warn_floor)
+
+
+def _move_deadline_after_pause(appeal: Appeal, clock: AppealClock, paused: timedelta,
+                               at: datetime) -> None:
+    """The message's deadline is its last stage's: moved by the working time paused.
+
+    The workflow may already have moved it by the calendar time the message waited; with
+    this plugin on, the production calendar decides, so the deadline is set again and the
+    change recorded as an event of its own.
+    """
+    if appeal.deadline is None or appeal.deadline == clock.approval_due:
+        return
+    old = appeal.deadline
+    appeal.deadline = clock.approval_due
+    appeal.is_overdue = appeal.deadline < at
+    Appeal.objects.filter(pk=appeal.pk).update(deadline=appeal.deadline,
+                                               is_overdue=appeal.is_overdue)
+    hours = round(paused.total_seconds() / 3600, 1)
+    event = AppealEvent(
+        appeal=appeal, kind=EventKind.DEADLINE_CHANGED, actor=None,
+        from_value=old.isoformat(), to_value=appeal.deadline.isoformat(),
+        reason=_("Recounted on the production calendar: the clock was paused for "
+                 "%(hours)s working hours while waiting for the citizen.") % {"hours": hours},
+        data={"paused_seconds": int(paused.total_seconds()), "source": "fasttrack"},
+        is_public=True,
+    )
+    event.save()
+    hooks_for(appeal.region).appeal_transitioned(appeal=appeal, event=event)

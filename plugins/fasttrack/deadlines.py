@@ -1,0 +1,88 @@
+"""A region's calendar and a message's deadline plan, read from the database.
+
+The arithmetic is in `calendar` and `planning` (pure); this module only gathers what they
+need: the region's settings and amendments, and the fast track that applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .calendar import WorkingCalendar
+from .models import CalendarAmendment, FastTrack, FastTrackSettings, TermUnit, settings_for
+from .planning import StagePlan, Term, plan_stages
+
+
+def region_calendar(region, settings: FastTrackSettings | None = None) -> WorkingCalendar:
+    """The region's working time: national calendar, its amendments, hours and zone."""
+    settings = settings or settings_for(region)
+    days_off, working_days = set(), set()
+    for day, is_working in CalendarAmendment.objects.filter(region=region).values_list(
+        "date", "is_working_day"
+    ):
+        (working_days if is_working else days_off).add(day)
+    return WorkingCalendar(
+        tz=region.tzinfo,
+        day_start=settings.workday_start,
+        day_end=settings.workday_end,
+        extra_days_off=frozenset(days_off),
+        extra_working_days=frozenset(working_days),
+    )
+
+
+def fast_track_for(region, subcategory) -> FastTrack | None:
+    """The active fast track for a subcategory: its own, else its category's."""
+    candidates = FastTrack.objects.filter(
+        Q(subcategory_id=subcategory.pk) | Q(category_id=subcategory.category_id),
+        region=region, is_active=True,
+    )
+    return min(candidates, key=lambda track: track.subcategory_id is None, default=None)
+
+
+@dataclass(frozen=True)
+class DeadlinePlan:
+    stages: StagePlan
+    fast_track: FastTrack | None
+    explanation: str
+
+    @property
+    def due_at(self) -> datetime:
+        return self.stages.due_at
+
+
+def stage_days(subcategory) -> tuple[int, int, int]:
+    return (subcategory.moderation_days, subcategory.work_days, subcategory.approval_days)
+
+
+def plan_deadline(appeal, start: datetime, calendar: WorkingCalendar | None = None
+                  ) -> DeadlinePlan:
+    """The stage due times of `appeal` if its clock starts at `start`."""
+    calendar = calendar or region_calendar(appeal.region)
+    track = fast_track_for(appeal.region, appeal.subcategory)
+    term = Term(track.term, track.unit) if track else None
+    stages = plan_stages(calendar, start, stage_days(appeal.subcategory), term)
+    return DeadlinePlan(stages=stages, fast_track=track, explanation=explain(appeal, track))
+
+
+def explain(appeal, track: FastTrack | None) -> str:
+    if track is None:
+        total = appeal.subcategory.total_days
+        return ngettext(
+            "The subcategory's term: %(count)d working day on the production calendar.",
+            "The subcategory's term: %(count)d working days on the production calendar.",
+            total,
+        ) % {"count": total}
+    if track.unit == TermUnit.HOURS:
+        term = ngettext("%(count)d working hour", "%(count)d working hours",
+                        track.term) % {"count": track.term}
+    else:
+        term = ngettext("%(count)d working day", "%(count)d working days",
+                        track.term) % {"count": track.term}
+    return _("The region's fast track for %(subject)s: %(term)s.") % {
+        "subject": track.subcategory or track.category, "term": term,
+    }
