@@ -6,7 +6,9 @@ editor may have changed them).
 
 from __future__ import annotations
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from cms.models import Category
 
@@ -23,17 +25,30 @@ CONSENT = (
 DEMO_WIDGET_ORGANISATION = "adm-gorsk"
 
 
+def tree_root() -> Page:
+    """Wagtail's root page; made again if the database was emptied (a flushed test DB)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale, _created = Locale.objects.get_or_create(language_code=language)
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 def create_demo_pages(region) -> PortalHomePage:
     """The region's portal home as its site's root, with a general and a roads page."""
-    site = region.site or Site.objects.get(is_default_site=True)
     home = PortalHomePage.objects.filter(slug=HOME_SLUG).first()
     if home is None:
-        home = Page.get_first_root_node().add_child(instance=PortalHomePage(
+        home = tree_root().add_child(instance=PortalHomePage(
             title="Сообщить о проблеме",
             slug=HOME_SLUG,
             intro="<p>Напишите о проблеме в вашем городе или районе: сообщение получит "
                   "ответственная организация, а ответ придёт в течение 30 дней.</p>",
         ))
+    site = region.site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site.objects.create(hostname="localhost", port=80, root_page=home,
+                                   is_default_site=True)
     if site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])

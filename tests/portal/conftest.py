@@ -50,7 +50,7 @@ def roads(portal) -> SubmissionPage:
 
 
 @pytest.fixture
-def citizen():
+def citizen(db):
     return factories.user(first_name="Анна", last_name="Иванова", email="anna@example.org")
 
 

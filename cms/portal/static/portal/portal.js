@@ -60,6 +60,12 @@
       window.parent.postMessage({ type: "pos-widget:height", height: height }, "*");
     };
     send();
+    /* Escape closes the overlay even while the focus is inside the frame. */
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        window.parent.postMessage({ type: "pos-widget:close" }, "*");
+      }
+    });
     if (window.ResizeObserver) { new ResizeObserver(send).observe(document.body); }
     window.addEventListener("load", send);
   }

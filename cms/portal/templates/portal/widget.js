@@ -35,6 +35,8 @@
     var data = event.data || {};
     if (data.type === "pos-widget:height" && typeof data.height === "number") {
       state.frame.style.height = Math.max(200, Math.ceil(data.height)) + "px";
+    } else if (data.type === "pos-widget:close") {
+      close();
     }
   }
 

@@ -1,0 +1,131 @@
+"""A citizen's whole path in a real browser: submit with a photo, find it in "my messages",
+and submit through the widget embedded in a page of another origin; axe-core checks each
+page for serious and critical accessibility problems."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
+
+from cms.models import Appeal, Channel
+from cms.portal.demo import create_demo_pages
+from cms.portal.models import SubmissionPage
+from tests import factories
+from tests.portal.conftest import jpeg_bytes
+
+SERIOUS = {"serious", "critical"}
+
+
+def assert_accessible(page, axe=Axe()):
+    violations = [v for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS]
+    assert violations == [], "\n".join(
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']]}" for v in violations)
+
+
+def log_in(page, live_server, user):
+    """The citizen's session, made by Django's test client and handed to the browser."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+
+
+@pytest.fixture
+def host_site():
+    """Another origin: a tiny static server whose page embeds the widget."""
+    pages: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield functools.partial(pages.__setitem__), server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def fill_pothole(target, text: str, with_photo: bool = True):
+    """Fill the form in `target` (a page, or the widget's frame)."""
+    sub = factories.subcategory("01.01")
+    target.locator("select[name=category]").select_option(str(sub.category_id))
+    # The script fills the subcategories of the chosen category, no round trip.
+    target.locator("select[name=subcategory]").select_option(str(sub.pk))
+    target.locator("select[name=territory]").select_option(
+        str(factories.territory("gorsk").pk))
+    target.locator("input[name=address]").fill("ул. Ленина, 5")
+    target.locator("textarea[name=text]").fill(text)
+    if with_photo:
+        target.locator("input[name=files]").set_input_files(files=[{
+            "name": "pothole.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
+    target.locator("input[name=consent]").check()
+
+
+def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, host_site):
+    create_demo_pages(demo)
+    general = SubmissionPage.objects.get(slug="general")
+    citizen = factories.user(first_name="Анна", email="anna@example.org")
+    log_in(page, live_server, citizen)
+
+    # A submission page, with a mistake first: the error is announced by the field.
+    page.goto(live_server.url + general.url)
+    assert_accessible(page)
+    fill_pothole(page, "", with_photo=False)
+    page.click("button[data-submit]")
+    page.wait_for_selector("#id_text_error[role=alert]")
+    assert page.eval_on_selector("[data-error-summary]", "el => el === document.activeElement")
+    assert page.input_value("input[name=address]") == "ул. Ленина, 5"
+    assert_accessible(page)
+
+    fill_pothole(page, "Яма на проезжей части у дома 5")
+    page.click("button[data-submit]")
+    number = page.text_content("[data-number]").strip()
+    appeal = Appeal.objects.get(number=number)
+    assert appeal.citizen == citizen and appeal.attachments.count() == 1
+    assert_accessible(page)
+
+    # "My messages" lists it; its page shows the deadline.
+    page.goto(live_server.url + "/my/")
+    page.click(f"text={number}")
+    page.wait_for_selector("[data-deadline]")
+    assert_accessible(page)
+
+    # The widget on an organisation's site of another origin.
+    set_page, port = host_site
+    organisation = factories.organisation("adm-gorsk")
+    organisation.website_domains = [f"localhost:{port}"]
+    organisation.save()
+    set_page("/", f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">
+        <title>Администрация Горска</title></head><body><h1>Администрация Горска</h1>
+        <script src="{live_server.url}/widget/pos-widget.js"></script>
+        <script>PosWidget.init("{live_server.url}{general.url}widget/", {organisation.pk});
+        </script></body></html>""".encode())
+    page.goto(f"http://localhost:{port}/")
+    page.click("[data-pos-widget=open]")
+    frame = page.frame_locator("iframe[data-pos-widget=frame]")
+    fill_pothole(frame, "Яма у администрации")
+    # The frame grew to its content (the form is taller than the initial 600px).
+    page.wait_for_function(
+        "() => parseInt(document.querySelector('iframe[data-pos-widget=frame]')"
+        ".style.height) > 600")
+    frame.locator("button[data-submit]").click()
+    widget_number = frame.locator("[data-number]").text_content().strip()
+    widget_appeal = Appeal.objects.get(number=widget_number)
+    assert widget_appeal.channel == Channel.WIDGET
+    assert widget_appeal.widget_organisation == organisation
+    page.keyboard.press("Escape")
+    assert page.locator("[data-pos-widget=overlay]").count() == 0
