@@ -37,14 +37,3 @@ def get_citizen_attachment_or_404(user, public_id) -> Attachment:
     if attachment is None:
         raise Http404
     return attachment
-
-
-def get_citizen_attachment_or_404(user, public_id) -> Attachment:
-    """A file the citizen attached to their own message, or the same 404 a missing one
-    gives."""
-    attachment = (Attachment.objects.select_related("appeal__region")
-                  .filter(appeal__in=citizen_appeals(user), kind=AttachmentKind.CITIZEN,
-                          public_id=public_id).first())
-    if attachment is None:
-        raise Http404
-    return attachment
