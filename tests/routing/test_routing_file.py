@@ -85,7 +85,7 @@ def test_problems_in_the_file(data, expected):
 )
 def test_a_tie_in_the_file_is_a_problem(twin):
     found = problems({"rules": [rule("roads", category="01", territory="gorsk"), twin]})
-    assert found == [f"rules[1] (roads-again): ties with rule 'roads': the same category, "
+    assert found == ["rules[1] (roads-again): ties with rule 'roads': the same category, "
                      "subcategory, territory, channel and priority, so neither would win; "
                      "change a priority"]
 
