@@ -10,4 +10,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Unit tests run tasks inline; the worker integration tests switch `sync` off.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True, "orm": "default"}  # noqa: F405
 Q_CLUSTER.pop("redis", None)
+# A real `qcluster` started by a worker integration test runs with POS_Q_SYNC=0.
+if env("POS_Q_SYNC") == "0":
+    Q_CLUSTER["sync"] = False
 POS_DEMO = env("POS_DEMO", "") == "1"

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 
 from cms.models import AppealEvent, EventKind, Status
 from cms.plugins import hooks_for
@@ -24,11 +25,13 @@ def samara(year, month, day, hour=10, minute=0) -> datetime:
 
 
 def fire(appeal, kind, at: datetime, from_value="", to_value="", data=None) -> AppealEvent:
-    event = AppealEvent(appeal=appeal, kind=kind, from_value=from_value, to_value=to_value,
-                        data=data or {})
-    event.save()
-    event.created_at = at  # the moment the workflow wrote it
-    hooks_for(appeal.region).appeal_transitioned(appeal=appeal, event=event)
+    # As the workflow does: the event and the hooks in one transaction.
+    with transaction.atomic():
+        event = AppealEvent(appeal=appeal, kind=kind, from_value=from_value,
+                            to_value=to_value, data=data or {})
+        event.save()
+        event.created_at = at  # the moment the workflow wrote it
+        hooks_for(appeal.region).appeal_transitioned(appeal=appeal, event=event)
     return event
 
 
