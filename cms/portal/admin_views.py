@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Organisation, Region
 
-from .widget import script_url, snippet_for, widget_page_for
+from .widget import snippet_for, widget_page_for
 
 
 def widget_snippets(request):
@@ -19,7 +19,7 @@ def widget_snippets(request):
             "page": page,
             "rows": [
                 {"organisation": organisation,
-                 "snippet": snippet_for(organisation, page, script_url(request))}
+                 "snippet": snippet_for(organisation, page, request)}
                 for organisation in organisations
             ],
         })

@@ -147,10 +147,10 @@ class SubmissionPage(RoutablePageMixin, Page):
 
         return serve_widget_confirmation(self, request, organisation_id, public_id)
 
-    def widget_url(self) -> str:
+    def widget_url(self, request) -> str:
         """The `<form url>` of the organisations' widget snippets (an organisation id
-        follows it)."""
-        return self.full_url + "widget/"
+        follows it), absolute: it is loaded from other sites."""
+        return request.build_absolute_uri(self.get_url(request) + "widget/")
 
 
 class SubmissionPageField(AbstractFormField):

@@ -25,7 +25,7 @@ from cms.plugins import hooks_for
 from .history import public_history
 from .security import strict_csp
 from .submission import LOGIN_URL
-from .widget import script_url, snippet_for, widget_page_for
+from .widget import snippet_for, widget_page_for
 
 PAGE_SIZE = 20
 
@@ -117,7 +117,7 @@ def widget_demo(request, code):
     organisation = get_object_or_404(Organisation.objects.select_related("region"),
                                      code=code, region__code=request.GET.get("region", "demo"))
     region: Region = organisation.region
-    snippet = snippet_for(organisation, widget_page_for(region), script_url(request))
+    snippet = snippet_for(organisation, widget_page_for(region), request)
     if snippet is None:
         raise Http404
     return render(request, "portal/widget_demo.html",

@@ -83,9 +83,9 @@ def script_url(request) -> str:
     return request.build_absolute_uri(reverse("portal:widget_script"))
 
 
-def snippet_for(organisation: Organisation, page, script_src: str) -> str | None:
+def snippet_for(organisation: Organisation, page, request) -> str | None:
     """The HTML an organisation pastes into its website, or None without a widget page."""
-    if page is None or not page.full_url:
+    if page is None:
         return None
-    call = f"PosWidget.init({json.dumps(page.widget_url())}, {organisation.pk});"
-    return f'<script src="{script_src}"></script>\n<script>{call}</script>'
+    call = f"PosWidget.init({json.dumps(page.widget_url(request))}, {organisation.pk});"
+    return f'<script src="{script_url(request)}"></script>\n<script>{call}</script>'

@@ -116,14 +116,18 @@ def test_the_widget_asks_for_login_in_a_new_window(general, gorsk, client):
     assert "localhost:8123" in frame_ancestors(response)
 
 
-def test_the_snippet_is_one_script_and_one_call(general, gorsk, admin_client):
-    snippet = snippet_for(gorsk, general, "http://testserver/widget/pos-widget.js")
+def test_the_snippet_is_one_script_and_one_call(general, gorsk, admin_client, rf, settings):
+    settings.ALLOWED_HOSTS = ["pos.example", "testserver"]
+    # Absolute URLs on the host the admin is served from: it is pasted into other sites.
+    request = rf.get("/admin/widgets/", HTTP_HOST="pos.example:8000")
+    snippet = snippet_for(gorsk, general, request)
     assert snippet == (
-        '<script src="http://testserver/widget/pos-widget.js"></script>\n'
-        f'<script>PosWidget.init("{general.full_url}widget/", {gorsk.pk});</script>'
+        '<script src="http://pos.example:8000/widget/pos-widget.js"></script>\n'
+        f'<script>PosWidget.init("http://pos.example:8000/general/widget/", {gorsk.pk});'
+        '</script>'
     )
     response = admin_client.get(reverse("portal_widget_snippets"))
-    assert f"PosWidget.init(&quot;{general.full_url}widget/&quot;, {gorsk.pk})" in (
+    assert f"PosWidget.init(&quot;http://testserver/general/widget/&quot;, {gorsk.pk})" in (
         response.content.decode())
 
 
