@@ -148,3 +148,25 @@ def region_config_files() -> list[RegionConfigFile]:
     back. Called once per command, on every registered plugin, whatever a region's switches
     say: a region's files are valid or not regardless of what it has switched off.
     """
+
+
+@hookspec(firstresult=True)
+def sign_oidc_request(params: dict[str, str], endpoint: str, kind: str) -> dict[str, str] | None:
+    """Sign a request the citizens' login sends to the identity provider.
+
+    ЕСИА requires its clients to sign their requests (GOST R 34.10-2012): a plugin that
+    holds the installation's certificate implements this hook; a standard OpenID Connect
+    provider needs none.
+
+    :param params: the parameters exactly as they will be sent (a copy): the query of the
+        authorisation redirect, or the form body of the token request (`grant_type`,
+        `code`, `code_verifier`, `redirect_uri`, `client_id` and the client's credentials).
+    :param endpoint: the URL the request goes to.
+    :param kind: `"authorization"` for the redirect that starts a login, `"token"` for the
+        back-channel exchange of the code.
+
+    Return the parameters to add or replace (for ЕСИА: `client_secret` holding the
+    signature, `timestamp`, `client_certificate_hash`), or None to send the request as it
+    is. The first non-None answer wins. Called on every registered plugin, regardless of
+    region switches: the login belongs to the installation, not to a region.
+    """

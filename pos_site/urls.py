@@ -12,6 +12,10 @@ urlpatterns = [
     path("accounts/", include("cms.accounts.urls")),
 ]
 
+if settings.POS_DEV_IDP:
+    # The development stand-in for ЕСИА: dev and test settings only.
+    urlpatterns.append(path("dev-idp/", include("cms.accounts.devprovider.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "cms.accounts"
     label = "accounts"
     verbose_name = _("Citizen accounts")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("callback/", views.callback, name="callback"),
+    path("logout/", views.logout, name="logout"),
+    path("profile/", views.profile, name="profile"),
+]

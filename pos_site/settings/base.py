@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, env_list
+from .env import env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("POS_VAR_DIR", str(BASE_DIR / "var")))
@@ -99,6 +99,8 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No guardian AnonymousUser row (it would show in Wagtail's user list).
+    # Citizens: verified OpenID Connect claims (ЕСИА), never a password.
+    "cms.accounts.backends.CitizenOIDCBackend",
 ANONYMOUS_USER_NAME = None
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,6 +164,55 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Where `load_region` and `seed_demo` find the shipped configuration.
 POS_CONFIG_DIR = Path(env("POS_CONFIG_DIR", str(BASE_DIR / "config" / "regions")))
+# Citizens log in through ЕСИА, or any OpenID Connect provider, as a standard client
+# (authorisation code with state, nonce and PKCE S256; cms.accounts.oidc). Per installation:
+# POS_OIDC_ISSUER            the provider's issuer, exactly as its ID tokens name it; the
+#                            endpoints come from <issuer>/.well-known/openid-configuration
+#                            unless all of authorization, token and JWKS are given below
+# POS_OIDC_AUTHORIZATION_ENDPOINT, POS_OIDC_TOKEN_ENDPOINT, POS_OIDC_USERINFO_ENDPOINT,
+# POS_OIDC_JWKS_URI          explicit endpoints, each overriding discovery (ЕСИА publishes
+#                            none: e.g. https://esia.gosuslugi.ru/aas/oauth2/ac and /te)
+# POS_OIDC_CLIENT_ID         this installation's client id at the provider (ЕСИА: mnemonic)
+# POS_OIDC_CLIENT_SECRET     its secret, for client_secret_basic / client_secret_post
+# POS_OIDC_CLIENT_PRIVATE_KEY_FILE, POS_OIDC_CLIENT_KEY_ID
+#                            a PEM private key (RSA or EC P-256) and its kid, for
+#                            private_key_jwt
+# POS_OIDC_TOKEN_AUTH_METHOD client_secret_basic (default), client_secret_post,
+#                            private_key_jwt, or none (ЕСИА: none, with a signing plugin
+#                            implementing the sign_oidc_request hook)
+# POS_OIDC_SCOPES            space-separated; default "openid profile email phone"
+#                            (ЕСИА: "openid fullname email mobile")
+# POS_OIDC_ID_TOKEN_ALGORITHMS  comma-separated ID-token signature algorithms accepted;
+#                            default RS256
+# POS_OIDC_SUBJECT_CLAIM     the claim holding the provider's user id; default "sub"
+# POS_OIDC_USE_USERINFO      also read the userinfo endpoint when there is one; default on
+# POS_OIDC_REDIRECT_URI      the callback URL registered at the provider; default
+#                            <this site>/accounts/callback/ from the request
+# POS_OIDC_CA_BUNDLE         a CA bundle to trust for the provider (ЕСИА's Russian CA)
+# POS_OIDC_TIMEOUT           seconds for each back-channel call; default 10
+# POS_OIDC_METADATA_TTL      seconds the discovery document and keys are cached; default 3600
+POS_OIDC_ISSUER = env("POS_OIDC_ISSUER", "")
+POS_OIDC_AUTHORIZATION_ENDPOINT = env("POS_OIDC_AUTHORIZATION_ENDPOINT", "")
+POS_OIDC_TOKEN_ENDPOINT = env("POS_OIDC_TOKEN_ENDPOINT", "")
+POS_OIDC_USERINFO_ENDPOINT = env("POS_OIDC_USERINFO_ENDPOINT", "")
+POS_OIDC_JWKS_URI = env("POS_OIDC_JWKS_URI", "")
+POS_OIDC_CLIENT_ID = env("POS_OIDC_CLIENT_ID", "")
+POS_OIDC_CLIENT_SECRET = env("POS_OIDC_CLIENT_SECRET", "")
+POS_OIDC_CLIENT_PRIVATE_KEY_FILE = env("POS_OIDC_CLIENT_PRIVATE_KEY_FILE", "")
+POS_OIDC_CLIENT_KEY_ID = env("POS_OIDC_CLIENT_KEY_ID", "")
+POS_OIDC_TOKEN_AUTH_METHOD = env("POS_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+POS_OIDC_SCOPES = env("POS_OIDC_SCOPES", "openid profile email phone")
+POS_OIDC_ID_TOKEN_ALGORITHMS = env_list("POS_OIDC_ID_TOKEN_ALGORITHMS", "RS256")
+POS_OIDC_SUBJECT_CLAIM = env("POS_OIDC_SUBJECT_CLAIM", "sub")
+POS_OIDC_USE_USERINFO = env_bool("POS_OIDC_USE_USERINFO", True)
+POS_OIDC_REDIRECT_URI = env("POS_OIDC_REDIRECT_URI", "")
+POS_OIDC_CA_BUNDLE = env("POS_OIDC_CA_BUNDLE", "")
+POS_OIDC_TIMEOUT = float(env("POS_OIDC_TIMEOUT", "10"))
+POS_OIDC_METADATA_TTL = int(env("POS_OIDC_METADATA_TTL", "3600"))
+# The development stand-in for ЕСИА at /dev-idp/ (cms.accounts.devprovider). Only dev.py
+# and test.py turn it on; no environment variable can.
+POS_DEV_IDP = False
+
 
 # Demo-only behaviour (seed_demo accounts with a known password). Only dev.py turns it on.
 POS_DEMO = False

@@ -1,5 +1,12 @@
 """Local development and the demo: debug on, mail to the console."""
 
+from cms.accounts.devprovider.conf import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    load_or_create_rsa_key_pem,
+    oauth2_provider_settings,
+)
+
 from .base import *  # noqa: F403
 from .env import env
 
@@ -11,3 +18,14 @@ POS_DEMO = True
 
 # The embedded SQLite database and uploads live here (git-ignored).
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Citizens log in through the development stand-in for ЕСИА at /dev-idp/ (labelled as
+# such); POS_OIDC_* in the environment points the login at a real provider instead.
+POS_DEV_IDP = True
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405
+OAUTH2_PROVIDER = oauth2_provider_settings(
+    load_or_create_rsa_key_pem(VAR_DIR / "dev-idp-key.pem")  # noqa: F405
+)
+POS_OIDC_ISSUER = env("POS_OIDC_ISSUER", "http://127.0.0.1:8000/dev-idp")
+POS_OIDC_CLIENT_ID = env("POS_OIDC_CLIENT_ID", DEMO_CLIENT_ID)
+POS_OIDC_CLIENT_SECRET = env("POS_OIDC_CLIENT_SECRET", DEMO_CLIENT_SECRET)

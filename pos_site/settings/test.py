@@ -1,5 +1,7 @@
 """The test suite: PostgreSQL from DATABASE_URL in CI, fast hashing, mail kept in memory."""
 
+from cms.accounts.devprovider.conf import generate_rsa_key_pem, oauth2_provider_settings
+
 from .base import *  # noqa: F403
 from .env import env
 
@@ -14,3 +16,12 @@ Q_CLUSTER.pop("redis", None)
 if env("POS_Q_SYNC") == "0":
     Q_CLUSTER["sync"] = False
 POS_DEMO = env("POS_DEMO", "") == "1"
+# The development stand-in for ЕСИА, served by the live server to drive the login flow;
+# tests point POS_OIDC_ISSUER at it. A fresh signing key per run.
+POS_DEV_IDP = True
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405
+OAUTH2_PROVIDER = {
+    **oauth2_provider_settings(generate_rsa_key_pem()),
+    # Tests swap the provider's validator; its views would otherwise keep the first one.
+    "ALWAYS_RELOAD_OAUTHLIB_CORE": True,
+}

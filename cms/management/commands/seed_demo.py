@@ -47,6 +47,10 @@ class Command(BaseCommand):
         )
         citizen.set_password(DEMO_PASSWORD)
         citizen.save(update_fields=["password"])
+        if settings.POS_DEV_IDP:  # the stand-in's app is installed only then
+            from cms.accounts.devprovider.demo import ensure_demo_client
+
+            ensure_demo_client()
         admin, _ = User.objects.get_or_create(
             username=DEMO_ADMIN,
             defaults={"email": "admin@demo-oblast.example", "is_staff": True,

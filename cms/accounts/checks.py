@@ -1,0 +1,17 @@
+"""System checks: the citizens' login must be configured consistently."""
+
+from django.core import checks
+
+
+@checks.register()
+def check_oidc_client(app_configs, **kwargs):
+    from .oidc.config import ClientSettings
+
+    return [
+        checks.Warning(
+            f"Citizens cannot log in: {problem}.",
+            hint="See the POS_OIDC_* settings documented in pos_site/settings/base.py.",
+            id="accounts.W001",
+        )
+        for problem in ClientSettings.from_settings().problems()
+    ]
