@@ -12,3 +12,4 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .permissions import signals  # noqa: F401  (grants follow memberships)

@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from cms.models import Appeal, AppealEvent, Channel, EventKind, RegistrationCounter, Status
 from cms.notifications import notify
+from cms.notifications.workflow import notify_transition
 from cms.plugins import hooks_for
+from cms.workflow import table
 
-# A registered message goes straight to moderation: registration itself has no queue.
-INITIAL_STATUS = Status.ON_MODERATION
+# Where a registered message goes: the workflow table's REGISTER row (on to moderation).
+REGISTER = table.transition(Status.REGISTERED, table.Action.REGISTER)
+INITIAL_STATUS = REGISTER.target
 
 
 @dataclass
@@ -123,7 +126,8 @@ def _register(data: NewAppeal) -> Appeal:
                     to_value=appeal.deadline.isoformat(), reason=deadline.explanation,
                     data={"fast_track": deadline.is_fast_track}),
         AppealEvent(appeal=appeal, kind=EventKind.STATUS_CHANGED, actor=None,
-                    from_value=Status.REGISTERED, to_value=INITIAL_STATUS, is_public=True),
+                    from_value=Status.REGISTERED, to_value=INITIAL_STATUS,
+                    is_public=REGISTER.public, data={"action": REGISTER.action}),
     ]
     for event in events:
         event.save()
@@ -136,4 +140,5 @@ def _register(data: NewAppeal) -> Appeal:
         context={"number": appeal.number},
         dedup_key=f"registered:{appeal.pk}",
     )
+    notify_transition(appeal, REGISTER, events[-1])
     return appeal

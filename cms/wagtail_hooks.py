@@ -82,3 +82,6 @@ class ReferenceGroup(ModelAdminGroup):
 
 
 modeladmin_register(ReferenceGroup)
+
+# The staff side (queues, message page, outbox, audit trail) registers itself there.
+from cms import staff_wagtail_hooks  # noqa: E402, F401

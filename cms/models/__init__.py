@@ -10,15 +10,38 @@ from .appeals import (
     RegistrationCounter,
     Status,
 )
+from .audit import AuditKind, AuditRecord
 from .classifier import Category, Subcategory
+from .grants import (
+    AppealUserObjectPermission,
+    OrganisationUserObjectPermission,
+    RegionUserObjectPermission,
+)
 from .notifications import Notification, NotificationState
 from .organisations import Organisation, OrganisationKind
 from .regions import Region
 from .staff import Role, StaffMembership
 from .territories import Territory, TerritoryKind
+from .workflow import (
+    Answer,
+    Clarification,
+    Postponement,
+    RegionWorkflowSettings,
+    RejectionReason,
+)
 
 __all__ = [
+    "Answer",
     "Appeal",
+    "AppealUserObjectPermission",
+    "AuditKind",
+    "AuditRecord",
+    "Clarification",
+    "OrganisationUserObjectPermission",
+    "Postponement",
+    "RegionUserObjectPermission",
+    "RegionWorkflowSettings",
+    "RejectionReason",
     "AppealEvent",
     "Attachment",
     "AttachmentKind",

@@ -99,6 +99,8 @@ class Appeal(models.Model):
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        # Granted on one message to its executor (see cms.permissions).
+        permissions = [("execute_appeal", "Execute the message")]
         constraints = [
             models.UniqueConstraint(fields=["region", "number"], name="appeal_number_per_region")
         ]
@@ -107,6 +109,9 @@ class Appeal(models.Model):
                          name="appeal_org_queue"),
             models.Index(fields=["region", "status", "deadline"], name="appeal_region_queue"),
             models.Index(fields=["citizen", "-created_at"], name="appeal_citizen_list"),
+            # The sweep that resumes postponed messages on their date.
+            models.Index(fields=["postponed_until"], name="appeal_postponed_due",
+                         condition=models.Q(status="postponed")),
         ]
 
     def __str__(self) -> str:
@@ -158,6 +163,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size, bytes"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    # Files of kind "answer" belong to one answer draft (cms.models.workflow.Answer).
+    answer = models.ForeignKey("cms.Answer", verbose_name=_("answer"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="files")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

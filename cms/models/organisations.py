@@ -36,6 +36,12 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # Object permissions granted on an organisation (see cms.permissions).
+        permissions = [
+            ("coordinate_organisation", "Coordinate the organisation's messages"),
+            ("execute_organisation", "Execute the organisation's messages"),
+            ("head_organisation", "Head the organisation's messages"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="organisation_code_per_region")
         ]

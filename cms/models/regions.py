@@ -48,6 +48,12 @@ class Region(LocalisedName):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["name"]
+        # Object permissions granted on a region (see cms.permissions).
+        permissions = [
+            ("moderate_region", "Moderate the region's messages"),
+            ("curate_region", "Curate the region's messages"),
+            ("administer_region", "Administer the region"),
+        ]
 
     @property
     def tzinfo(self) -> ZoneInfo:

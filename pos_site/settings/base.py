@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Lets the audit trail record the client's address from any write path.
+    "cms.audit.AuditAddressMiddleware",
     # Above XFrameOptionsMiddleware: it mirrors that header's decision in CSP.
     "cms.portal.security.FrameAncestorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,0 +1,95 @@
+"""Who is told what when a message moves: one place for the workflow's notifications.
+
+`notify_transition` is called by the workflow's write paths inside their transaction; each
+notification is recorded in the outbox and sent after commit (`cms.notifications.notify`).
+A notification is keyed by (template, event, recipient), so a retried write path never
+sends one twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+
+from cms.models import Role, Status
+from cms.permissions.grants import role_holders
+from cms.workflow.table import Action
+
+from .outbox import notify
+
+# The citizen hears of these actions (the registration e-mail is registration's own).
+CITIZEN_TEMPLATES = {
+    Action.ASK_CITIZEN: "clarification_requested",
+    Action.REJECT: "appeal_rejected",
+    Action.EXPIRE_CLARIFICATION: "appeal_rejected",
+    Action.APPROVE_POSTPONEMENT: "appeal_postponed",
+    Action.APPROVE_ANSWER: "appeal_answered",
+}
+
+RETURNS = frozenset({Action.RETURN_TO_EXECUTOR, Action.RETURN_FOR_REWORK, Action.REOPEN})
+
+
+def local_date(moment, region) -> str:
+    return formats.date_format(timezone.localtime(moment, region.tzinfo), "SHORT_DATE_FORMAT")
+
+
+def _base_url(appeal) -> str:
+    site = appeal.region.site
+    return (site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
+def citizen_link(appeal) -> str:
+    try:
+        path = reverse("portal:appeal_detail", kwargs={"public_id": appeal.public_id})
+    except NoReverseMatch:
+        return ""
+    return _base_url(appeal) + path
+
+
+def staff_link(appeal) -> str:
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return base + reverse("pos_messages:detail", kwargs={"pk": appeal.pk})
+
+
+def staff_recipients(appeal, transition) -> tuple[str, list]:
+    """(template, users) of the staff to tell about `transition`, or ("", [])."""
+    action, target = transition.action, transition.target
+    executor = [appeal.executor] if appeal.executor_id else []
+    if action in RETURNS:
+        return "returned_for_rework", executor
+    if action in (Action.ASSIGN_EXECUTOR, Action.RESUME):
+        return "queue_new_message", executor
+    if not transition.changes_status:
+        return "", []
+    if target == Status.ON_MODERATION:
+        return "queue_new_message", list(role_holders(Role.MODERATOR, region=appeal.region))
+    if target == Status.SENT_TO_ORGANISATION:
+        return "queue_new_message", list(
+            role_holders(Role.COORDINATOR, organisation=appeal.organisation))
+    if target == Status.ON_APPROVAL:
+        return "approval_waiting", list(
+            role_holders(Role.HEAD, organisation=appeal.organisation))
+    return "", []
+
+
+def notify_transition(appeal, transition, event, context: dict | None = None) -> None:
+    """Tell the citizen and the staff concerned that `transition` happened (`event` is the
+    event it wrote; `context` adds what the templates show, such as a reason)."""
+    base = {"number": appeal.number, "status": str(Status(appeal.status).label),
+            **(context or {})}
+    template = CITIZEN_TEMPLATES.get(transition.action)
+    if template and appeal.citizen_id:
+        notify(
+            template=template, email=appeal.citizen_snapshot.get("email", ""),
+            recipient=appeal.citizen, appeal=appeal,
+            context={**base, "link": citizen_link(appeal)},
+            dedup_key=f"{template}:{event.pk}",
+        )
+    template, users = staff_recipients(appeal, transition)
+    for user in users:
+        notify(
+            template=template, email=user.email, recipient=user, appeal=appeal,
+            context={**base, "link": staff_link(appeal)},
+            dedup_key=f"{template}:{event.pk}:{user.pk}",
+        )

@@ -1,0 +1,217 @@
+"""The staff permission policy: who may see a message, and who may do what to it.
+
+Two questions, asked by every list, page, file download, export and action:
+
+- `appeal_policy.instances_user_has_permission_for(user)`: the messages a staff member may
+  see, as one SQL-filtered queryset (joins on the grants, never a Python loop);
+- `appeal_policy.user_has_permission_for_instance(user, action, appeal)`: may this user
+  take this action on this message now (the workflow table says which party may; the
+  grants say whether this user is that party for this message).
+
+A role counts where the user is in the role's group (the role) *and* holds the role's
+grant there (the place): on the region for moderators and curators, on the organisation
+for coordinators and heads, on the message for its executor. Superusers see everything
+and may act as any staff role.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cms.models import (
+    Appeal,
+    AppealUserObjectPermission,
+    OrganisationUserObjectPermission,
+    RegionUserObjectPermission,
+    Role,
+)
+from cms.workflow import table
+
+from .grants import APPEAL_EXECUTOR_PERMISSION, ORGANISATION_PERMISSIONS, REGION_PERMISSIONS
+
+# Roles that handle messages (the region administrator edits, but reads no messages).
+HANDLING_ROLES = frozenset({Role.MODERATOR, Role.COORDINATOR, Role.EXECUTOR, Role.HEAD,
+                            Role.CURATOR})
+VIEW = "view"
+
+
+def user_roles(user) -> frozenset[Role]:
+    """The roles whose groups the user is in (one query, remembered on the user object)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role)
+    cached = getattr(user, "_pos_roles", None)
+    if cached is None:
+        from cms.roles import ROLE_GROUP_NAMES
+
+        by_name = {name: role for role, name in ROLE_GROUP_NAMES.items()}
+        names = user.groups.filter(name__in=by_name).values_list("name", flat=True)
+        cached = frozenset(by_name[name] for name in names)
+        user._pos_roles = cached
+    return cached
+
+
+def _region_grants(user, role: Role) -> QuerySet:
+    return RegionUserObjectPermission.objects.filter(
+        user=user, permission__codename=REGION_PERMISSIONS[role]
+    ).values("content_object_id")
+
+
+def _organisation_grants(user, role: Role) -> QuerySet:
+    return OrganisationUserObjectPermission.objects.filter(
+        user=user, permission__codename=ORGANISATION_PERMISSIONS[role]
+    ).values("content_object_id")
+
+
+def _appeal_grants(user) -> QuerySet:
+    return AppealUserObjectPermission.objects.filter(
+        user=user, permission__codename=APPEAL_EXECUTOR_PERMISSION
+    ).values("content_object_id")
+
+
+def scope(user, role: Role) -> Q | None:
+    """A filter on Appeal: the messages within `user`'s grants for `role`, or None when the
+    user does not hold the role. A superuser's scope is every message (`pk__isnull=False`,
+    not an empty Q, which would vanish when OR-ed with others)."""
+    role = Role(role)
+    if role not in user_roles(user):
+        return None
+    if user.is_superuser:
+        return Q(pk__isnull=False)
+    if role in (Role.MODERATOR, Role.CURATOR):
+        return Q(region_id__in=_region_grants(user, role))
+    if role in (Role.COORDINATOR, Role.HEAD):
+        return Q(organisation_id__in=_organisation_grants(user, role))
+    if role == Role.EXECUTOR:
+        return Q(pk__in=_appeal_grants(user))
+    return None
+
+
+def appeals_in_scope(user, role: Role) -> QuerySet[Appeal]:
+    found = scope(user, role)
+    return Appeal.objects.none() if found is None else Appeal.objects.filter(found)
+
+
+class AppealPolicy:
+    """The one answer to "may this user see / do X to this message"."""
+
+    def instances_user_has_permission_for(self, user, action: str = VIEW) -> QuerySet[Appeal]:
+        """The messages `user` may see (for VIEW), or may take `action` on in their
+        current status (any other action)."""
+        if user.is_superuser and user.is_active:
+            if action == VIEW:
+                return Appeal.objects.all()
+            statuses = {row.source for row in table.TRANSITIONS
+                        if row.action == action and row.parties & HANDLING_ROLES}
+            return Appeal.objects.filter(status__in=statuses)
+        combined: Q | None = None
+        for role in sorted(HANDLING_ROLES & user_roles(user)):
+            found = scope(user, role)
+            if action != VIEW:
+                statuses = [row.source for row in table.TRANSITIONS
+                            if row.action == action and role in row.parties]
+                if not statuses:
+                    continue
+                found &= Q(status__in=statuses)
+            combined = found if combined is None else combined | found
+        if combined is None:
+            return Appeal.objects.none()
+        return Appeal.objects.filter(combined)
+
+    def parties_for_instance(self, user, appeal: Appeal) -> frozenset[str]:
+        """Which parties of the workflow table `user` is for this message.
+
+        `None` as the user is the system (registration, sweeps).
+        """
+        if user is None:
+            return frozenset({table.SYSTEM})
+        parties: set[str] = set()
+        if user.is_authenticated and appeal.citizen_id == user.pk:
+            parties.add(table.CITIZEN)
+        roles = HANDLING_ROLES & user_roles(user)
+        if not roles:
+            return frozenset(parties)
+        if user.is_superuser:
+            return frozenset(parties | roles)
+        cache = user.__dict__.setdefault("_pos_parties", {})
+        key = (appeal.pk, appeal.region_id, appeal.organisation_id)
+        if key not in cache:
+            cache[key] = self._staff_parties(user, appeal, roles)
+        return frozenset(parties | cache[key])
+
+    def _staff_parties(self, user, appeal: Appeal, roles) -> set[str]:
+        held: set[str] = set()
+        region_codes = set(RegionUserObjectPermission.objects.filter(
+            user=user, content_object_id=appeal.region_id,
+        ).values_list("permission__codename", flat=True))
+        organisation_codes = set(OrganisationUserObjectPermission.objects.filter(
+            user=user, content_object_id=appeal.organisation_id,
+        ).values_list("permission__codename", flat=True))
+        for role in roles & {Role.MODERATOR, Role.CURATOR}:
+            if REGION_PERMISSIONS[role] in region_codes:
+                held.add(role)
+        for role in roles & {Role.COORDINATOR, Role.HEAD}:
+            if ORGANISATION_PERMISSIONS[role] in organisation_codes:
+                held.add(role)
+        if Role.EXECUTOR in roles and AppealUserObjectPermission.objects.filter(
+            user=user, content_object_id=appeal.pk,
+            permission__codename=APPEAL_EXECUTOR_PERMISSION,
+        ).exists():
+            held.add(Role.EXECUTOR)
+        return held
+
+    def forget(self, user) -> None:
+        """Drop what was remembered about `user` (after grants change mid-request)."""
+        for attribute in ("_pos_roles", "_pos_parties"):
+            user.__dict__.pop(attribute, None)
+
+    def user_can_view(self, user, appeal: Appeal) -> bool:
+        parties = self.parties_for_instance(user, appeal)
+        return bool(parties & HANDLING_ROLES)
+
+    def user_has_permission_for_instance(self, user, action: str, appeal: Appeal) -> bool:
+        if action == VIEW:
+            return self.user_can_view(user, appeal)
+        row = table.find(appeal.status, action)
+        return row is not None and bool(row.parties & self.parties_for_instance(user, appeal))
+
+    def available_transitions(self, user, appeal: Appeal) -> list[table.Transition]:
+        """The table rows this user may take on this message now, in table order."""
+        parties = self.parties_for_instance(user, appeal)
+        return [row for row in table.actions_from(appeal.status) if row.parties & parties]
+
+    def get_visible_or_404(self, user, pk, queryset: QuerySet[Appeal] | None = None) -> Appeal:
+        """The message, if `user` may see it; the same 404 as a missing one otherwise."""
+        queryset = queryset if queryset is not None else Appeal.objects.all()
+        appeal = queryset.filter(pk=pk).first()
+        if appeal is None or not self.user_can_view(user, appeal):
+            raise Http404
+        return appeal
+
+
+appeal_policy = AppealPolicy()
+
+
+def region_admin_region_ids(user) -> QuerySet | None:
+    """Regions the user administers (None for a superuser: all of them)."""
+    if user.is_superuser:
+        return None
+    if Role.EDITOR not in user_roles(user):
+        return RegionUserObjectPermission.objects.none().values("content_object_id")
+    return _region_grants(user, Role.EDITOR)
+
+
+def staff_region_ids(user) -> list[int] | None:
+    """The regions where the user holds any staff grant (None for a superuser: all).
+
+    Used to offer filter choices (territories, organisations) of the user's regions only.
+    """
+    if user.is_superuser:
+        return None
+    from_regions = RegionUserObjectPermission.objects.filter(user=user).values_list(
+        "content_object_id", flat=True)
+    from_organisations = OrganisationUserObjectPermission.objects.filter(
+        user=user).values_list("content_object__region_id", flat=True)
+    return sorted(set(from_regions.union(from_organisations)))

@@ -1,0 +1,367 @@
+"""One form per workflow action on the message page.
+
+Each form carries the `version` of the message it was opened on, and `run(user)` calls
+the action's write path with the cleaned input. Forms know the input; the write paths
+decide whether the action may happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import (
+    Attachment,
+    AttachmentKind,
+    Category,
+    Organisation,
+    Role,
+    Subcategory,
+)
+from cms.permissions.grants import role_holders
+from cms.workflow import actions
+from cms.workflow.files import MAX_ANSWER_FILES, check_answer_file
+from cms.workflow.reasons import REWORK_REASONS, find_reason, rejection_reasons
+from cms.workflow.table import Action
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class ActionForm(forms.Form):
+    """Base of the action forms: `appeal` is the message as the page showed it."""
+
+    action: Action
+    submit_label = _("Save")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, appeal, **kwargs):
+        self.appeal = appeal
+        kwargs.setdefault("prefix", self.action.value)
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", appeal.version)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def title(self):
+        return self.action.label
+
+    def run(self, user):
+        raise NotImplementedError
+
+
+def region_organisations(appeal, exclude_current=True):
+    organisations = Organisation.objects.filter(region_id=appeal.region_id).order_by("name")
+    if exclude_current:
+        organisations = organisations.exclude(pk=appeal.organisation_id)
+    return organisations
+
+
+class PassOnForm(ActionForm):
+    action = Action.PASS_ON
+    submit_label = _("Pass on")
+    note = forms.CharField(label=_("Note for the organisation"), required=False,
+                           widget=TEXTAREA)
+
+    def run(self, user):
+        return actions.do_pass_on_appeal(self.appeal.pk, user, self.cleaned_data["note"],
+                                         version=self.cleaned_data["version"])
+
+
+def grouped_subcategories(field):
+    """The subcategory choices grouped by category (a long flat list is unusable)."""
+    groups = []
+    for category in Category.objects.prefetch_related("subcategories"):
+        groups.append((f"{category.code} {category}", [
+            (sub.pk, f"{sub.code} {sub}") for sub in category.subcategories.all()]))
+    field.choices = [("", "---------"), *groups]
+
+
+class ChangeCategoryForm(ActionForm):
+    action = Action.CHANGE_CATEGORY
+    subcategory = forms.ModelChoiceField(label=_("New subcategory"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Addressee"), queryset=None, required=False,
+        empty_label=_("As the routing suggests for the new category"))
+    reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subcategory"].queryset = Subcategory.objects.select_related("category")
+        grouped_subcategories(self.fields["subcategory"])
+        self.fields["organisation"].queryset = region_organisations(self.appeal, False)
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_change_category(self.appeal.pk, user, data["subcategory"],
+                                          data["organisation"], data["reason"],
+                                          version=data["version"])
+
+
+class ChangeOrganisationForm(ActionForm):
+    action = Action.CHANGE_ORGANISATION
+    organisation = forms.ModelChoiceField(label=_("New addressee"), queryset=None)
+    reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = region_organisations(self.appeal)
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_change_organisation(self.appeal.pk, user, data["organisation"],
+                                              data["reason"], version=data["version"])
+
+
+class ReasonFromListForm(ActionForm):
+    """A reason picked from a list, with details (and a message number if it asks one)."""
+
+    reason = forms.ChoiceField(label=_("Reason"))
+    reference = forms.CharField(label=_("Number of the other message"), required=False,
+                                max_length=32)
+    details = forms.CharField(label=_("Details"), required=False, widget=TEXTAREA)
+
+    def reason_choices(self):
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = self.reason_choices()
+        self.fields["reason"].choices = [(c.key, c.label) for c in self.choices]
+        if not any(choice.needs_reference for choice in self.choices):
+            del self.fields["reference"]
+
+    def clean(self):
+        data = super().clean()
+        choice = find_reason(self.choices, data.get("reason", ""))
+        if choice is None:
+            return data
+        text = str(choice.label)
+        reference = (data.get("reference") or "").strip()
+        if choice.needs_reference:
+            if not reference:
+                self.add_error("reference", _("Give the number of the other message."))
+                return data
+            text += f": № {reference}"
+        if data.get("details", "").strip():
+            text += f". {data['details'].strip()}"
+        data["reason_text"] = text
+        return data
+
+
+class RejectForm(ReasonFromListForm):
+    action = Action.REJECT
+    submit_label = _("Reject")
+
+    def reason_choices(self):
+        return rejection_reasons(self.appeal.region)
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_reject_appeal(self.appeal.pk, user, data["reason_text"],
+                                        data["reason"], version=data["version"])
+
+
+class AskCitizenForm(ActionForm):
+    action = Action.ASK_CITIZEN
+    submit_label = _("Ask")
+    question = forms.CharField(label=_("Question to the citizen"), widget=TEXTAREA)
+
+    def run(self, user):
+        return actions.do_ask_clarification(self.appeal.pk, user,
+                                            self.cleaned_data["question"],
+                                            version=self.cleaned_data["version"])
+
+
+class ExecutorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class AssignExecutorForm(ActionForm):
+    action = Action.ASSIGN_EXECUTOR
+    submit_label = _("Assign")
+    executor = ExecutorChoiceField(label=_("Executor"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        executors = role_holders(Role.EXECUTOR, organisation=self.appeal.organisation)
+        if self.appeal.executor_id:
+            executors = executors.exclude(pk=self.appeal.executor_id)
+        self.fields["executor"].queryset = executors
+
+    def run(self, user):
+        return actions.do_assign_executor(self.appeal.pk, user,
+                                          self.cleaned_data["executor"],
+                                          version=self.cleaned_data["version"])
+
+
+class RedirectForm(ActionForm):
+    action = Action.REDIRECT
+    submit_label = _("Redirect")
+    organisation = forms.ModelChoiceField(label=_("Competent organisation"), queryset=None)
+    reason = forms.CharField(label=_("Why it is not ours"), widget=TEXTAREA)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = region_organisations(self.appeal)
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_redirect_appeal(self.appeal.pk, user, data["organisation"],
+                                          data["reason"], version=data["version"])
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > MAX_ANSWER_FILES:
+            raise forms.ValidationError(_("At most %(count)s files."),
+                                        params={"count": MAX_ANSWER_FILES})
+        for upload in files:
+            check_answer_file(upload)
+        return files
+
+
+class SubmitAnswerForm(ActionForm):
+    action = Action.SUBMIT_ANSWER
+    submit_label = _("Send for approval")
+    text = forms.CharField(label=_("Answer to the citizen"),
+                           widget=forms.Textarea(attrs={"rows": 8}))
+    files = MultipleFileField(label=_("Files"), required=False,
+                              help_text=_("Photos, PDF or office documents, up to 10 MB each."))
+    keep_files = forms.MultipleChoiceField(label=_("Keep the files of the returned draft"),
+                                           required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        returned = actions.latest_returned_answer(self.appeal)
+        if returned is not None:
+            self.fields["text"].initial = returned.text
+            earlier = Attachment.objects.filter(answer=returned, kind=AttachmentKind.ANSWER)
+            self.fields["keep_files"].choices = [(f.pk, f.original_name) for f in earlier]
+            self.fields["keep_files"].initial = [f.pk for f in earlier]
+        if not self.fields["keep_files"].choices:
+            del self.fields["keep_files"]
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_submit_answer(self.appeal.pk, user, data["text"], data["files"],
+                                        [int(pk) for pk in data.get("keep_files", [])],
+                                        version=data["version"])
+
+
+class PostponementForm(ActionForm):
+    action = Action.PROPOSE_POSTPONEMENT
+    submit_label = _("Send for approval")
+    reasons = forms.CharField(label=_("Reasons"), widget=TEXTAREA)
+    until = forms.DateField(label=_("New date"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_until(self):
+        # The message returns to work at the start of that day, in the region's time.
+        day = self.cleaned_data["until"]
+        return dt.datetime.combine(day, dt.time.min, tzinfo=self.appeal.region.tzinfo)
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_propose_postponement(self.appeal.pk, user, data["reasons"],
+                                               data["until"], version=data["version"])
+
+
+class ApproveAnswerForm(ActionForm):
+    action = Action.APPROVE_ANSWER
+    submit_label = _("Approve and send to the citizen")
+
+    def run(self, user):
+        return actions.do_approve_answer(self.appeal.pk, user,
+                                         version=self.cleaned_data["version"])
+
+
+class ApprovePostponementForm(ActionForm):
+    action = Action.APPROVE_POSTPONEMENT
+    submit_label = _("Approve the postponement")
+
+    def run(self, user):
+        return actions.do_approve_postponement(self.appeal.pk, user,
+                                               version=self.cleaned_data["version"])
+
+
+class ReturnToExecutorForm(ActionForm):
+    action = Action.RETURN_TO_EXECUTOR
+    submit_label = _("Return")
+    remarks = forms.CharField(label=_("Remarks"), widget=TEXTAREA)
+
+    def run(self, user):
+        return actions.do_return_to_executor(self.appeal.pk, user,
+                                             self.cleaned_data["remarks"],
+                                             version=self.cleaned_data["version"])
+
+
+class ResumeForm(ActionForm):
+    action = Action.RESUME
+    submit_label = _("Resume work now")
+
+    def run(self, user):
+        return actions.do_resume_appeal(self.appeal.pk, user,
+                                        version=self.cleaned_data["version"])
+
+
+class ReturnForReworkForm(ReasonFromListForm):
+    action = Action.RETURN_FOR_REWORK
+    submit_label = _("Return for rework")
+
+    def reason_choices(self):
+        return list(REWORK_REASONS)
+
+    def run(self, user):
+        data = self.cleaned_data
+        return actions.do_return_for_rework(self.appeal.pk, user, data["reason_text"],
+                                            data["reason"], version=data["version"])
+
+
+class ReopenForm(ActionForm):
+    action = Action.REOPEN
+    submit_label = _("Reopen")
+    reason = forms.CharField(label=_("Why"), widget=TEXTAREA)
+
+    def run(self, user):
+        return actions.do_reopen_appeal(self.appeal.pk, user, self.cleaned_data["reason"],
+                                        version=self.cleaned_data["version"])
+
+
+class CloseForm(ActionForm):
+    action = Action.CLOSE
+    submit_label = _("Close")
+
+    def run(self, user):
+        return actions.do_close_appeal(self.appeal.pk, user,
+                                       version=self.cleaned_data["version"])
+
+
+class CommentForm(ActionForm):
+    action = Action.COMMENT
+    submit_label = _("Add the comment")
+    text = forms.CharField(label=_("Internal comment (never shown to the citizen)"),
+                           widget=TEXTAREA)
+
+    def run(self, user):
+        return actions.do_add_comment(self.appeal.pk, user, self.cleaned_data["text"])
+
+
+FORMS: dict[Action, type[ActionForm]] = {
+    form.action: form for form in (
+        PassOnForm, ChangeCategoryForm, ChangeOrganisationForm, RejectForm, AskCitizenForm,
+        AssignExecutorForm, RedirectForm, SubmitAnswerForm, PostponementForm,
+        ApproveAnswerForm, ApprovePostponementForm, ReturnToExecutorForm, ResumeForm,
+        ReturnForReworkForm, ReopenForm, CloseForm, CommentForm,
+    )
+}

@@ -1,0 +1,375 @@
+"""The staff queues: one wagtail-modeladmin listing per queue, each in the menu of the
+users whose roles give it, with its count.
+
+A queue is a role scope from the permission policy (SQL joins on the grants) narrowed by
+status. Lists sort fast-tracked messages first, then by deadline; a list page makes the
+same number of queries whatever its size (related rows come in the page's one query).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers.search import BaseSearchHandler
+from wagtail_modeladmin.menus import ModelAdminMenuItem
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import IndexView
+
+from cms import audit
+from cms.models import Appeal, AuditKind, Category, Organisation, Role, Status, Territory
+from cms.models.appeals import OPEN_STATUSES
+from cms.permissions.policy import HANDLING_ROLES, scope, staff_region_ids, user_roles
+
+from .display import time_left
+
+# Open, and the clock is running (a question to the citizen pauses it).
+RUNNING_STATUSES = OPEN_STATUSES - {Status.WAITING_FOR_CITIZEN}
+
+
+def overdue_q(now) -> Q:
+    return Q(status__in=RUNNING_STATUSES) & (Q(is_overdue=True) | Q(deadline__lt=now))
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    roles: frozenset[Role]
+    statuses: frozenset[Status] | None = None
+    overdue_only: bool = False
+    icon: str = "list-ul"
+
+    def is_shown_to(self, user) -> bool:
+        return bool(self.roles & user_roles(user))
+
+    def queryset(self, user) -> QuerySet[Appeal]:
+        combined = None
+        for role in sorted(self.roles & user_roles(user)):
+            found = scope(user, role)
+            if found is not None:
+                combined = found if combined is None else combined | found
+        if combined is None:
+            return Appeal.objects.none()
+        appeals = Appeal.objects.filter(combined)
+        if self.statuses is not None:
+            appeals = appeals.filter(status__in=self.statuses)
+        if self.overdue_only:
+            appeals = appeals.filter(overdue_q(timezone.now()))
+        return appeals
+
+
+QUEUES = (
+    Queue("moderation", _("On moderation"), frozenset({Role.MODERATOR}),
+          frozenset({Status.ON_MODERATION}), icon="help"),
+    Queue("inbox", _("Organisation inbox"), frozenset({Role.COORDINATOR}),
+          frozenset({Status.SENT_TO_ORGANISATION}), icon="mail"),
+    Queue("mine", _("My messages in work"), frozenset({Role.EXECUTOR}),
+          frozenset({Status.IN_WORK, Status.POSTPONED}), icon="edit"),
+    Queue("approval", _("On approval"), frozenset({Role.HEAD}),
+          frozenset({Status.ON_APPROVAL}), icon="tick-inverse"),
+    Queue("overdue", _("Overdue"), HANDLING_ROLES, overdue_only=True, icon="warning"),
+    Queue("region", _("All messages of the region"),
+          frozenset({Role.CURATOR, Role.MODERATOR}), icon="list-ul"),
+)
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+class SubcategoryFilter(admin.SimpleListFilter):
+    """Offered once a category is chosen (314 subcategories in one list help nobody)."""
+
+    title = _("subcategory")
+    parameter_name = "subcategory"
+
+    def lookups(self, request, model_admin):
+        category = request.GET.get("category__id__exact", "")
+        if not category.isdigit():
+            return []
+        return [(sub.pk, f"{sub.code} {sub}")
+                for sub in Category.objects.get(pk=category).subcategories.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(subcategory_id=self.value()) if self.value() else queryset
+
+
+class RegionChoicesFilter(admin.SimpleListFilter):
+    """Choices from the user's regions only."""
+
+    def region_filter(self, request) -> Q:
+        regions = staff_region_ids(request.user)
+        return Q() if regions is None else Q(region_id__in=regions)
+
+
+class TerritoryFilter(RegionChoicesFilter):
+    """A territory and everything under it (a materialised-path prefix)."""
+
+    title = _("territory")
+    parameter_name = "territory"
+
+    def lookups(self, request, model_admin):
+        territories = Territory.objects.filter(self.region_filter(request)).order_by("path")
+        return [(t.pk, "— " * (t.depth - 1) + t.name) for t in territories]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        territory = Territory.objects.filter(pk=self.value()).first()
+        if territory is None:
+            return queryset.none()
+        return queryset.filter(territory__path__startswith=territory.path)
+
+
+class OrganisationFilter(RegionChoicesFilter):
+    title = _("organisation")
+    parameter_name = "organisation"
+
+    def lookups(self, request, model_admin):
+        organisations = Organisation.objects.filter(self.region_filter(request))
+        return [(o.pk, str(o)) for o in organisations.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        return queryset.filter(organisation_id=self.value())
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("On time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_q(timezone.now()))
+        if self.value() == "no":
+            return queryset.exclude(overdue_q(timezone.now()))
+        return queryset
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "due"
+    WINDOWS = {"1d": dt.timedelta(days=1), "3d": dt.timedelta(days=3),
+               "7d": dt.timedelta(days=7)}
+
+    def lookups(self, request, model_admin):
+        return [("1d", _("Within a day")), ("3d", _("Within 3 days")),
+                ("7d", _("Within a week")), ("later", _("Later than a week"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() in self.WINDOWS:
+            return queryset.filter(deadline__gte=now,
+                                   deadline__lt=now + self.WINDOWS[self.value()])
+        if self.value() == "later":
+            return queryset.filter(deadline__gte=now + self.WINDOWS["7d"])
+        return queryset
+
+
+class DeadlineRangeFilter(admin.ListFilter):
+    """A deadline between two dates (either may be left empty)."""
+
+    title = _("deadline between")
+    template = "cms/staff/deadline_range_filter.html"
+    parameters = ("deadline_from", "deadline_to")
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.request = request
+        self.values = {}
+        for name in self.parameters:
+            if name in params:
+                value = params.pop(name)
+                self.values[name] = value[-1] if isinstance(value, list) else value
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return list(self.parameters)
+
+    def _day(self, name) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.values.get(name, ""))
+        except ValueError:
+            return None
+
+    def queryset(self, request, queryset):
+        tz = timezone.get_current_timezone()
+        start, end = self._day("deadline_from"), self._day("deadline_to")
+        if start:
+            queryset = queryset.filter(
+                deadline__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+        if end:
+            queryset = queryset.filter(
+                deadline__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min,
+                                                 tzinfo=tz))
+        return queryset
+
+    def choices(self, changelist):
+        keep = [(key, value) for key, value in self.request.GET.items()
+                if key not in self.parameters and key != IndexView.PAGE_VAR]
+        yield {"values": self.values, "keep": keep}
+
+
+# --- the listing -----------------------------------------------------------------------
+
+
+class NumberOrTextSearch(BaseSearchHandler):
+    """By registration number (whole or its last digits) or by words of the text."""
+
+    def search_queryset(self, queryset, search_term, **kwargs):
+        term = search_term.strip()
+        if not term:
+            return queryset
+        return queryset.filter(Q(number__iexact=term) | Q(number__endswith=term)
+                               | Q(text__icontains=term))
+
+
+class QueuePermissionHelper(PermissionHelper):
+    """Listing only: messages change through the workflow on their own page."""
+
+    queue: Queue
+
+    def user_can_list(self, user):
+        return self.queue.is_shown_to(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_inspect_obj(self, user, obj):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class QueueButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None,
+                            classnames_exclude=None):
+        return [{
+            "url": reverse("pos_messages:detail", kwargs={"pk": obj.pk}),
+            "label": _("Open"),
+            "classname": "button button-small button-secondary",
+            "title": _("Open message %(number)s") % {"number": obj.number},
+        }]
+
+
+class QueueIndexView(IndexView):
+    def get_page_title(self):
+        return self.model_admin.queue.label
+
+    def get_filters(self, request):
+        # Only what the filters understand: a query string is never a free-form lookup.
+        specs, has_filters, _remaining, use_distinct = super().get_filters(request)
+        return specs, has_filters, {}, use_distinct
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        audit.record(kind=AuditKind.EXPORT,
+                     what=f"{self.model_admin.queue.key}.{spreadsheet_format}",
+                     actor=self.request.user,
+                     data={"query": self.request.GET.urlencode(),
+                           "count": queryset.count()})
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class QueueMenuItem(ModelAdminMenuItem):
+    """The queue's menu entry, with the number of messages in it."""
+
+    def render_component(self, request):
+        count = self.model_admin.queue.queryset(request.user).count()
+        label = f"{self.label} ({count})" if count else self.label
+        return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name,
+                                     classname=self.classname, attrs=self.attrs)
+
+
+class QueueAdmin(ModelAdmin):
+    model = Appeal
+    queue: Queue
+    index_view_class = QueueIndexView
+    button_helper_class = QueueButtonHelper
+    search_handler_class = NumberOrTextSearch
+    list_display = ("number_link", "status", "subcategory", "territory", "organisation",
+                    "deadline_left")
+    list_display_add_buttons = "number_link"
+    list_filter = (
+        "status", "category", SubcategoryFilter, TerritoryFilter, OrganisationFilter,
+        "is_fast_track", OverdueFilter, DeadlineFilter, DeadlineRangeFilter, "channel",
+    )
+    list_select_related = ("subcategory", "territory", "organisation")
+    list_per_page = 50
+    list_export = ("number", "status", "category", "subcategory", "territory",
+                   "organisation", "deadline", "is_fast_track", "is_overdue", "created_at")
+    # Fast tracks first, then the nearest deadline.
+    ordering = ("-is_fast_track", "deadline")
+    history_view_enabled = False
+
+    def __init__(self, parent=None):
+        self.permission_helper_class = type(
+            f"{self.queue.key.title()}PermissionHelper", (QueuePermissionHelper,),
+            {"queue": self.queue})
+        self.base_url_path = f"queues/{self.queue.key}"
+        self.menu_label = self.queue.label
+        self.menu_icon = self.queue.icon
+        super().__init__(parent)
+
+    def get_queryset(self, request):
+        return self.queue.queryset(request.user).order_by(*self.ordering)
+
+    def get_menu_item(self, order=None):
+        return QueueMenuItem(self, order or self.get_menu_order())
+
+    def get_permissions_for_registration(self):
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.none()
+
+    def register_admin_url_finders(self):
+        # The message page is the one place a message is opened from.
+        pass
+
+    def register_indexing(self):
+        pass
+
+    @admin.display(description=_("Number"), ordering="number")
+    def number_link(self, obj):
+        badge = format_html(' <span class="pos-badge" title="{}">⚡ {}</span>',
+                            _("Fast track"), _("fast")) if obj.is_fast_track else ""
+        return format_html('<a href="{}">{}</a>{}',
+                           reverse("pos_messages:detail", kwargs={"pk": obj.pk}),
+                           obj.number, badge)
+
+    @admin.display(description=_("Deadline"), ordering="deadline")
+    def deadline_left(self, obj):
+        left = time_left(obj)
+        due = timezone.localtime(obj.deadline).strftime("%d.%m.%Y %H:%M") if obj.deadline else ""
+        if left.is_overdue:
+            return format_html('<span title="{}" style="color:#cd4444;font-weight:700">{}</span>',
+                               due, left.text)
+        return format_html('<span title="{}">{}</span>', due, left.text)
+
+
+def queue_admin(queue: Queue) -> type[QueueAdmin]:
+    return type(f"{queue.key.title()}QueueAdmin", (QueueAdmin,), {"queue": queue})
+
+
+class QueuesGroup(ModelAdminGroup):
+    menu_label = _("Messages")
+    menu_icon = "mail"
+    menu_order = 100
+    items = tuple(queue_admin(queue) for queue in QUEUES)

@@ -1,0 +1,172 @@
+"""The message page in the admin, its action forms, and file downloads.
+
+Every view asks the permission policy first: a message the user may not see is the same
+404 as a missing one. Every action goes through its write path; the contact data and every
+download are written to the audit trail.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cms import audit
+from cms.models import (
+    Answer,
+    Appeal,
+    Attachment,
+    AttachmentKind,
+    AuditKind,
+    EventKind,
+    Postponement,
+)
+from cms.permissions.policy import appeal_policy
+from cms.plugins import hooks_for
+from cms.workflow.actions import pending_decision
+from cms.workflow.errors import StaleVersion, WorkflowError
+from cms.workflow.table import Action
+
+from .display import describe_event, time_left
+from .forms import FORMS
+
+# Shown only when the waiting draft is of the matching kind.
+DRAFT_ACTIONS = {Action.APPROVE_ANSWER: Answer, Action.APPROVE_POSTPONEMENT: Postponement}
+
+
+def appeal_queryset():
+    return Appeal.objects.select_related(
+        "region", "region__site", "category", "subcategory", "territory", "organisation",
+        "executor", "citizen", "widget_organisation",
+    )
+
+
+def get_appeal(request, pk) -> Appeal:
+    return appeal_policy.get_visible_or_404(request.user, pk, appeal_queryset())
+
+
+def plugin_panels(appeal, request) -> list[str]:
+    """Every PagePanel the region's plugins return, rendered, in their order."""
+    answers = hooks_for(appeal.region).appeal_admin_panels(appeal=appeal, request=request)
+    panels = sorted(chain.from_iterable(answer or [] for answer in answers),
+                    key=lambda panel: panel.order)
+    return [
+        {"title": panel.title,
+         "html": render_to_string(panel.template,
+                                  {"appeal": appeal, "request": request, **panel.context},
+                                  request=request)}
+        for panel in panels
+    ]
+
+
+def action_forms(request, appeal, bound=None) -> tuple[list, object]:
+    """The forms of the actions this user may take now (the comment form apart)."""
+    draft = pending_decision(appeal)
+    forms, comment = [], None
+    for row in appeal_policy.available_transitions(request.user, appeal):
+        needed = DRAFT_ACTIONS.get(row.action)
+        if needed is not None and not isinstance(draft, needed):
+            continue
+        form_class = FORMS.get(row.action)
+        if form_class is None:
+            continue
+        form = bound if bound is not None and bound.action == row.action else form_class(
+            appeal=appeal)
+        if row.action == Action.COMMENT:
+            comment = form
+        else:
+            forms.append(form)
+    return forms, comment
+
+
+def render_page(request, appeal, *, bound=None, show_contact=False, unsent=None, status=200):
+    forms, comment_form = action_forms(request, appeal, bound)
+    events = list(appeal.events.select_related("actor").order_by("created_at", "pk"))
+    tz = appeal.region.tzinfo
+    context = {
+        "appeal": appeal,
+        "page_title": _("Message %(number)s") % {"number": appeal.number},
+        "header_icon": "mail",
+        "time_left": time_left(appeal),
+        "forms": forms,
+        "comment_form": comment_form,
+        "timeline": [describe_event(event, tz) for event in events],
+        "redirects": [e for e in events
+                      if e.kind == EventKind.ADDRESSEE_CHANGED and e.data.get("redirect")],
+        "answers": appeal.answers.select_related("author", "decided_by")
+        .prefetch_related("files"),
+        "postponements": appeal.postponements.select_related("author", "decided_by"),
+        "clarifications": appeal.clarifications.select_related("asked_by"),
+        "citizen_files": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
+        "show_contact": show_contact,
+        "panels": plugin_panels(appeal, request),
+        "unsent": unsent,
+    }
+    return TemplateResponse(request, "cms/staff/appeal_detail.html", context, status=status)
+
+
+def appeal_detail(request, pk):
+    appeal = get_appeal(request, pk)
+    show_contact = request.GET.get("contact") == "1"
+    if show_contact:
+        audit.record(kind=AuditKind.VIEW_PERSONAL_DATA, what=_("Citizen's contact data"),
+                     actor=request.user, appeal=appeal)
+    return render_page(request, appeal, show_contact=show_contact)
+
+
+def _unsent_text(form) -> str:
+    """What the user typed into a form that could not be sent, so it is not lost."""
+    values = [(form.fields[name].label, value) for name, value in form.cleaned_data.items()
+              if name != "version" and isinstance(value, str) and value.strip()]
+    return format_html_join(mark_safe("<br>"), "<strong>{}</strong>: {}", values)
+
+
+@require_POST
+def appeal_action(request, pk, action):
+    appeal = get_appeal(request, pk)
+    form_class = FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, request.FILES, appeal=appeal)
+    if not form.is_valid():
+        return render_page(request, appeal, bound=form, status=400)
+    try:
+        form.run(request.user)
+    except StaleVersion as stale:
+        messages.error(request, str(stale))
+        appeal_policy.forget(request.user)
+        fresh = get_appeal(request, pk)
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = fresh.version
+        # The user's input stays in the form if the action is still open to them, and is
+        # shown above the page in any case.
+        kept = form_class(data, appeal=fresh)
+        kept.is_valid()
+        return render_page(request, fresh, bound=kept, unsent=_unsent_text(form), status=409)
+    except WorkflowError as refused:
+        form.add_error(None, str(refused))
+        return render_page(request, appeal, bound=form, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": form.action.label})
+    return redirect(reverse("pos_messages:detail", kwargs={"pk": appeal.pk}))
+
+
+def download_attachment(request, public_id):
+    attachment = get_object_or_404(Attachment.objects.select_related("appeal"),
+                                   public_id=public_id)
+    if not appeal_policy.user_can_view(request.user, attachment.appeal):
+        raise Http404
+    audit.record(kind=AuditKind.DOWNLOAD, what=attachment.original_name or str(public_id),
+                 actor=request.user, appeal=attachment.appeal,
+                 data={"attachment": str(attachment.public_id), "kind": attachment.kind})
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.original_name or "file",
+                        content_type=attachment.content_type)
