@@ -157,3 +157,11 @@ def test_the_pages_need_permission(client, demo):
     client.force_login(factories.user("clerk", is_staff=True))
     assert client.get(reverse("routing_try")).status_code in (302, 403)
     assert client.get(RULES_URL).status_code in (302, 403)
+
+
+def test_try_it_warns_when_routing_is_switched_off(admin_client, demo):
+    demo.disabled_plugins = ["routing"]
+    demo.save(update_fields=["disabled_plugins"])
+    response = try_it(admin_client)
+    assert response.context["routing_switched_off"] is True
+    assert response.context["choice"].organisation == demo.default_moderating_organisation
