@@ -7,7 +7,7 @@ memberships (see the staff policy, added with the processing workflow).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cms.models import Appeal, Attachment, AttachmentKind
@@ -29,11 +29,13 @@ def get_citizen_appeal_or_404(user, public_id) -> Appeal:
 
 
 def get_citizen_attachment_or_404(user, public_id) -> Attachment:
-    """A file the citizen attached to their own message, or the same 404 a missing one
-    gives."""
+    """A file of the citizen's own message (theirs, or of a published answer), or the
+    same 404 a missing one gives."""
+    visible = Q(kind=AttachmentKind.CITIZEN) | Q(kind=AttachmentKind.ANSWER,
+                                                 answer__is_published=True)
     attachment = (Attachment.objects.select_related("appeal__region")
-                  .filter(appeal__in=citizen_appeals(user), kind=AttachmentKind.CITIZEN,
-                          public_id=public_id).first())
+                  .filter(visible, appeal__in=citizen_appeals(user), public_id=public_id)
+                  .first())
     if attachment is None:
         raise Http404
     return attachment

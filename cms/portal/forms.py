@@ -209,3 +209,18 @@ def _json_value(value):
     if isinstance(value, list | tuple):
         return [str(item) for item in value]
     return value
+
+
+class ClarificationAnswerForm(forms.Form):
+    """The citizen's answer to a clarifying question; `version` guards a stale page."""
+
+    text = forms.CharField(
+        label=_("Your answer"), max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your answer.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -9,19 +9,22 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from cms.models import AttachmentKind, Organisation, Region
+from cms.models import AttachmentKind, Organisation, Region, Status
 from cms.permissions import (
     citizen_appeals,
     get_citizen_appeal_or_404,
     get_citizen_attachment_or_404,
 )
 from cms.plugins import hooks_for
+from cms.workflow.actions import do_answer_clarification
+from cms.workflow.errors import WorkflowError
 
+from .forms import ClarificationAnswerForm
 from .history import public_history
 from .security import strict_csp
 from .submission import LOGIN_URL
@@ -71,31 +74,68 @@ def public_panels(appeal, request) -> list[dict]:
     ]
 
 
-@citizen_page
-def message(request, public_id):
-    appeal = get_citizen_appeal_or_404(request.user, public_id)
+def open_question(appeal):
+    """The clarifying question waiting for the citizen's answer, if any."""
+    if appeal.status != Status.WAITING_FOR_CITIZEN:
+        return None
+    return (appeal.clarifications.filter(answered_at__isnull=True, expired_at__isnull=True)
+            .order_by("-asked_at").first())
+
+
+def render_message(request, appeal, clarification_form=None, status=200):
     appeal = (type(appeal).objects
               .select_related("region", "category", "subcategory", "territory",
                               "organisation")
               .get(pk=appeal.pk))
+    question = open_question(appeal)
+    if question is not None and clarification_form is None:
+        clarification_form = ClarificationAnswerForm(initial={"version": appeal.version})
     return render(request, "portal/message.html", {
         "appeal": appeal,
         "history": public_history(appeal),
         "attachments": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
+        "answers": appeal.answers.filter(is_published=True).prefetch_related("files")
+                   .order_by("published_at", "pk"),
+        "question": question,
+        "clarification_form": clarification_form if question else None,
         "panels": public_panels(appeal, request),
-    })
+    }, status=status)
+
+
+@citizen_page
+def message(request, public_id):
+    return render_message(request, get_citizen_appeal_or_404(request.user, public_id))
+
+
+@citizen_page
+@require_POST
+def answer_clarification(request, public_id):
+    """The citizen's answer to a moderator's clarifying question (the workflow decides)."""
+    appeal = get_citizen_appeal_or_404(request.user, public_id)
+    form = ClarificationAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            do_answer_clarification(appeal_pk=appeal.pk, citizen=request.user,
+                                    text=form.cleaned_data["text"],
+                                    version=form.cleaned_data["version"])
+        except WorkflowError as error:
+            form.add_error("text", str(error))
+        else:
+            return redirect("portal:message", public_id=appeal.public_id)
+    return render_message(request, appeal, clarification_form=form)
 
 
 @login_required(login_url=LOGIN_URL)
 def attachment(request, public_id):
     """A file of the citizen's own message, as a download with a generated name."""
     item = get_citizen_attachment_or_404(request.user, public_id)
-    siblings = list(item.appeal.attachments.filter(kind=item.kind)
+    siblings = list(item.appeal.attachments.filter(kind=item.kind, answer=item.answer_id)
                     .values_list("pk", flat=True))
-    index = siblings.index(item.pk) + 1 if item.pk in siblings else 1
+    index = siblings.index(item.pk) + 1
     suffix = (mimetypes.guess_extension(item.content_type)
               or PurePath(item.original_name).suffix.lower())
-    name = f"{item.appeal.number}-{index}{suffix}"
+    part = "answer-" if item.kind == AttachmentKind.ANSWER else ""
+    name = f"{item.appeal.number}-{part}{index}{suffix}"
     response = FileResponse(item.file.open("rb"), as_attachment=True, filename=name,
                             content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
