@@ -234,6 +234,8 @@ def test_hook_sign_oidc_request(provider, ivan, client, settings, plugin_manager
         **settings.OAUTH2_PROVIDER,
         "OAUTH2_VALIDATOR_CLASS": f"{__name__}.RecordingValidator",
     }
+    # Credentials in the body, where a signer sees them (ЕСИА signs them too).
+    settings.POS_OIDC_TOKEN_AUTH_METHOD = "client_secret_post"
     TOKEN_REQUESTS.clear()
 
     authorize = start_login(client)
@@ -247,7 +249,8 @@ def test_hook_sign_oidc_request(provider, ivan, client, settings, plugin_manager
 
     kind, endpoint, token_params = seen[-1]
     assert (kind, endpoint) == ("token", f"{provider.issuer}/token/")
-    assert {"code", "code_verifier", "redirect_uri"} <= set(token_params)
+    expected = {"code", "code_verifier", "redirect_uri", "client_secret"}
+    assert expected <= set(token_params)
     [received] = TOKEN_REQUESTS
     assert received["signature"] == signature("token", token_params)
     assert received["code"] == token_params["code"]

@@ -142,3 +142,21 @@ def test_a_blocked_citizen_cannot_log_in(citizen):
         )
         is None
     )
+
+
+def test_the_system_check_names_what_is_missing(settings):
+    from cms.accounts.checks import check_oidc_client
+
+    settings.POS_OIDC_ISSUER = ""
+    settings.POS_OIDC_TOKEN_AUTH_METHOD = "private_key_jwt"
+    settings.POS_OIDC_CLIENT_PRIVATE_KEY_FILE = ""
+    messages = [warning.msg for warning in check_oidc_client(None)]
+    assert any("POS_OIDC_ISSUER" in message for message in messages)
+    assert any("POS_OIDC_CLIENT_PRIVATE_KEY_FILE" in message for message in messages)
+    assert {warning.id for warning in check_oidc_client(None)} == {"accounts.W001"}
+
+
+def test_a_complete_configuration_passes_the_system_check(oidc_configured):
+    from cms.accounts.checks import check_oidc_client
+
+    assert check_oidc_client(None) == []

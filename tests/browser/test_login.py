@@ -1,4 +1,4 @@
-"""The citizen logs in through the development provider's own sign-in form in chromium."""
+"""The citizen logs in through the development provider's sign-in form, in chromium."""
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils.translation import gettext_lazy as _
 
 # The demo's registered client; dev settings point the citizens' login at it by default.
 DEMO_CLIENT_ID = "pos-demo"
@@ -13,10 +14,10 @@ DEMO_CLIENT_ID = "pos-demo"
 DEMO_CLIENT_SECRET = "pos-demo-secret-for-the-local-stand-in-only"  # noqa: S105
 
 SCOPES = {
-    "openid": "Your identifier",
-    "profile": "Your name",
-    "email": "Your e-mail address",
-    "phone": "Your phone number",
+    "openid": _("Your identifier"),
+    "profile": _("Your name"),
+    "email": _("Your e-mail address"),
+    "phone": _("Your phone number"),
 }
 
 
