@@ -1,6 +1,7 @@
-"""A citizen's whole path in a real browser: submit with a photo, find it in "my messages",
-and submit through the widget embedded in a page of another origin; axe-core checks each
-page for serious and critical accessibility problems."""
+"""A citizen's whole path in a real browser: log in through the OpenID Connect flow, submit
+with a photo, find it in "my messages", and submit through the widget embedded in a page
+of another origin; axe-core checks each page for serious and critical accessibility
+problems."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.test import Client
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
+from cms.accounts.devprovider.conf import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from cms.accounts.devprovider.demo import ensure_demo_client
 from cms.models import Appeal, Channel
 from cms.portal.demo import create_demo_pages
 from cms.portal.models import SubmissionPage
@@ -27,12 +31,19 @@ def assert_accessible(page, axe=Axe()):
         f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']]}" for v in violations)
 
 
-def log_in(page, live_server, user):
-    """The citizen's session, made by Django's test client and handed to the browser."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+def use_the_development_provider(live_server, settings):
+    """Point the OpenID Connect login at the development stand-in for ЕСИА."""
+    settings.POS_OIDC_ISSUER = f"{live_server.url}/dev-idp"
+    settings.POS_OIDC_CLIENT_ID = DEMO_CLIENT_ID
+    settings.POS_OIDC_CLIENT_SECRET = DEMO_CLIENT_SECRET
+    ensure_demo_client(redirect_uris=(f"{live_server.url}/accounts/callback/",))
+
+
+def sign_in(page, live_server):
+    page.wait_for_url(f"{live_server.url}/dev-idp/sign-in/**")
+    page.fill("#id_username", "citizen")
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
 
 
 @pytest.fixture
@@ -75,14 +86,21 @@ def fill_pothole(target, text: str, with_photo: bool = True):
     target.locator("input[name=consent]").check()
 
 
-def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, host_site):
+def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, host_site,
+                                                     settings):
+    cache.clear()
     create_demo_pages(demo)
     general = SubmissionPage.objects.get(slug="general")
-    citizen = factories.user(first_name="Анна", email="anna@example.org")
-    log_in(page, live_server, citizen)
+    citizen = get_user_model().objects.create_user(
+        "citizen", password="demo", first_name="Анна", email="anna@example.org")
 
-    # A submission page, with a mistake first: the error is announced by the field.
+    # The page needs a login: through the provider and back to the form.
+    use_the_development_provider(live_server, settings)
     page.goto(live_server.url + general.url)
+    sign_in(page, live_server)
+    page.wait_for_url(live_server.url + general.url)
+
+    # A mistake first: the error is announced by the field.
     assert_accessible(page)
     fill_pothole(page, "", with_photo=False)
     page.click("button[data-submit]")
@@ -129,3 +147,4 @@ def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, ho
     assert widget_appeal.widget_organisation == organisation
     page.keyboard.press("Escape")
     assert page.locator("[data-pos-widget=overlay]").count() == 0
+    cache.clear()
