@@ -50,45 +50,71 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class TerritoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        # The tree shown by indentation; a screen reader reads the name alone well enough.
+        # The tree shown by indentation; a screen reader reads the name alone.
         return "\u00a0\u00a0" * (obj.depth - 1) + obj.name
 
 
 class AppealForm(forms.Form):
-    """The core fields. Built per page: `page` gives the categories, rules and questions."""
+    """The core fields, built per page: `page` gives categories, rules, questions."""
 
-    category = CategoryChoiceField(label=_("Category"), queryset=None,
-                                   empty_label=_("— choose —"),
-                                   error_messages={"invalid_choice": _(
-                                       "Choose a category from the list.")})
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=None,
+        empty_label=_("— choose —"),
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
+    )
     subcategory = forms.ModelChoiceField(
-        label=_("Subcategory"), queryset=None, empty_label=_("— choose —"),
-        error_messages={"invalid_choice": _("Choose a subcategory of the chosen category.")},
+        label=_("Subcategory"),
+        queryset=None,
+        empty_label=_("— choose —"),
+        error_messages={
+            "invalid_choice": _("Choose a subcategory of the chosen category.")
+        },
     )
     territory = TerritoryChoiceField(
-        label=_("Municipality or district"), queryset=None, empty_label=_("— choose —"),
+        label=_("Municipality or district"),
+        queryset=None,
+        empty_label=_("— choose —"),
         error_messages={"invalid_choice": _("Choose a place in this region.")},
     )
     address = forms.CharField(
-        label=_("Address or description of the place"), max_length=ADDRESS_MAX_LENGTH,
+        label=_("Address or description of the place"),
+        max_length=ADDRESS_MAX_LENGTH,
         required=False,
         help_text=_("Street and house, or a landmark: where exactly the problem is."),
     )
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, min_value=-90,
-                                  max_value=90, max_digits=9, decimal_places=6)
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, min_value=-180,
-                                   max_value=180, max_digits=9, decimal_places=6)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+    )
     text = forms.CharField(
-        label=_("Your message"), max_length=TEXT_MAX_LENGTH,
+        label=_("Your message"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("One message is about one problem. Describe what happened, where and "
-                    "when, and what you expect. Several problems? Send several messages."),
+        help_text=_(
+            "One message is about one problem. Describe what happened, where and "
+            "when, and what you expect. Several problems? Send several messages."
+        ),
         error_messages={"required": _("Write your message.")},
     )
     files = MultipleFileField(label=_("Photos and files"), required=False)
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data"),
-        error_messages={"required": _("Without your consent the message cannot be sent.")},
+        error_messages={
+            "required": _("Without your consent the message cannot be sent.")
+        },
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -99,10 +125,13 @@ class AppealForm(forms.Form):
         region = page.region
         self.fields["category"].queryset = page.offered_categories()
         self.fields["territory"].queryset = (
-            Territory.objects.filter(region=region).order_by("path") if region
+            Territory.objects.filter(region=region).order_by("path")
+            if region
             else Territory.objects.none()
         )
-        self.fields["subcategory"].queryset = self._subcategories_for(self._chosen_category())
+        self.fields["subcategory"].queryset = self._subcategories_for(
+            self._chosen_category()
+        )
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4()
         files = self.fields["files"]
@@ -118,7 +147,9 @@ class AppealForm(forms.Form):
                 "types": ", ".join(str(t) for t in self._type_labels()),
             }
         self.extra_field_names = []
-        for clean_name, field in FormBuilder(page.extra_fields.all()).formfields.items():
+        for clean_name, field in FormBuilder(
+            page.extra_fields.all()
+        ).formfields.items():
             name = EXTRA_PREFIX + clean_name
             self.fields[name] = field
             self.extra_field_names.append(name)
@@ -132,7 +163,9 @@ class AppealForm(forms.Form):
         return [FILE_TYPES[code].label for code in self.page.allowed_file_types]
 
     def _chosen_category(self):
-        value = self.data.get("category") if self.is_bound else self.initial.get("category")
+        value = (
+            self.data.get("category") if self.is_bound else self.initial.get("category")
+        )
         if not value:
             return None
         try:
@@ -144,7 +177,9 @@ class AppealForm(forms.Form):
     def _subcategories_for(category):
         if category is None:
             return Subcategory.objects.none()
-        return Subcategory.objects.filter(category=category).order_by("position", "code")
+        return Subcategory.objects.filter(category=category).order_by(
+            "position", "code"
+        )
 
     @property
     def chosen_category(self):
@@ -160,14 +195,18 @@ class AppealForm(forms.Form):
         files = self.cleaned_data.get("files") or []
         if len(files) > self.page.max_files:
             raise ValidationError(
-                _("Attach at most %(count)s files."), params={"count": self.page.max_files},
+                _("Attach at most %(count)s files."),
+                params={"count": self.page.max_files},
                 code="too_many_files",
             )
         errors, clean = [], []
         for upload in files:
             try:
-                clean.append(check_file(upload, self.page.allowed_file_types,
-                                        self.page.max_file_size))
+                clean.append(
+                    check_file(
+                        upload, self.page.allowed_file_types, self.page.max_file_size
+                    )
+                )
             except ValidationError as error:
                 errors.extend(error.error_list)
         if errors:
@@ -215,7 +254,8 @@ class ClarificationAnswerForm(forms.Form):
     """The citizen's answer to a clarifying question; `version` guards a stale page."""
 
     text = forms.CharField(
-        label=_("Your answer"), max_length=TEXT_MAX_LENGTH,
+        label=_("Your answer"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write your answer.")},
     )

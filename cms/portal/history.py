@@ -1,4 +1,4 @@
-"""What a citizen reads in the history of their message: public events, in plain words."""
+"""What a citizen reads in their message's history: public events, in plain words."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ class HistoryLine:
 
 
 def local_datetime(moment: datetime, region) -> str:
-    return formats.date_format(timezone.localtime(moment, region.tzinfo), "DATETIME_FORMAT")
+    return formats.date_format(
+        timezone.localtime(moment, region.tzinfo), "DATETIME_FORMAT"
+    )
 
 
 def describe(event: AppealEvent, region) -> str:
@@ -42,7 +44,10 @@ def describe(event: AppealEvent, region) -> str:
 
 def public_history(appeal) -> list[HistoryLine]:
     return [
-        HistoryLine(at=event.created_at, text=describe(event, appeal.region),
-                    reason=event.reason)
+        HistoryLine(
+            at=event.created_at,
+            text=describe(event, appeal.region),
+            reason=event.reason,
+        )
         for event in appeal.events.filter(is_public=True).order_by("created_at", "pk")
     ]

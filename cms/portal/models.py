@@ -2,9 +2,9 @@
 
 A `SubmissionPage` holds everything a content editor may change without code: the intro,
 which categories it offers, the consent text, the attachment rules and extra questions
-(Wagtail's form-builder fields, answered into `Appeal.extra_answers`). The core fields of
-a message are fixed in `cms.portal.forms`. Serving the page is `cms.portal.submission`'s
-business; this module only describes the pages.
+(Wagtail's form-builder fields, answered into `Appeal.extra_answers`). The core
+fields of a message are fixed in `cms.portal.forms`. Serving the page is the business
+of `cms.portal.submission`; this module only describes the pages.
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ def region_of_page(page: Page) -> Region | None:
 
 
 class PortalHomePage(Page):
-    """A region's portal home: a short introduction and the list of its submission pages."""
+    """A region's portal home: a short introduction and its submission pages."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link"]
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["portal.SubmissionPage"]
@@ -58,40 +60,56 @@ class PortalHomePage(Page):
 
 
 class SubmissionPage(RoutablePageMixin, Page):
-    """A form through which citizens send messages, configured by the region's editor."""
+    """A form through which citizens write, configured by the region's editor."""
 
-    intro = RichTextField(_("introduction"), blank=True,
-                          features=["bold", "italic", "link", "ol", "ul"])
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
     categories = ParentalManyToManyField(
-        "cms.Category", verbose_name=_("categories offered"), blank=True, related_name="+",
+        "cms.Category",
+        verbose_name=_("categories offered"),
+        blank=True,
+        related_name="+",
         help_text=_("Leave empty to offer every category the region shows."),
     )
     consent_text = RichTextField(
-        _("personal data consent"), features=["bold", "italic", "link"],
+        _("personal data consent"),
+        features=["bold", "italic", "link"],
         help_text=_("The text the citizen agrees to before sending."),
     )
     max_files = models.PositiveSmallIntegerField(
-        _("maximum number of files"), default=5,
+        _("maximum number of files"),
+        default=5,
         validators=[MinValueValidator(0), MaxValueValidator(20)],
     )
     file_types = models.JSONField(
-        _("allowed file types"), default=list, blank=True,
+        _("allowed file types"),
+        default=list,
+        blank=True,
         help_text=_("File types citizens may attach."),
     )
     max_file_size_mb = models.PositiveSmallIntegerField(
-        _("maximum file size, MB"), default=10,
+        _("maximum file size, MB"),
+        default=10,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     offer_in_widget = models.BooleanField(
-        _("use for organisations' widgets"), default=False,
-        help_text=_("The region's widgets open this form (the first such page is used)."),
+        _("use for organisations' widgets"),
+        default=False,
+        help_text=_(
+            "The region's widgets open this form (the first such page is used)."
+        ),
     )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("categories"),
         MultiFieldPanel(
-            [FieldPanel("max_files"), FieldPanel("file_types"), FieldPanel("max_file_size_mb")],
+            [
+                FieldPanel("max_files"),
+                FieldPanel("file_types"),
+                FieldPanel("max_file_size_mb"),
+            ],
             heading=_("Attachments"),
         ),
         InlinePanel("extra_fields", label=_("Extra questions")),
@@ -156,12 +174,17 @@ class SubmissionPage(RoutablePageMixin, Page):
 class SubmissionPageField(AbstractFormField):
     """An extra question added by the editor; answers go into `Appeal.extra_answers`."""
 
-    page = ParentalKey(SubmissionPage, on_delete=models.CASCADE, related_name="extra_fields")
+    page = ParentalKey(
+        SubmissionPage, on_delete=models.CASCADE, related_name="extra_fields"
+    )
 
     def get_field_clean_name(self):
         # Wagtail keeps Cyrillic as escapes ("u041eu0431…"); a transliteration reads
         # better where staff see the stored answers.
-        return safe_snake_case(anyascii(self.label))[:200] or super().get_field_clean_name()
+        return (
+            safe_snake_case(anyascii(self.label))[:200]
+            or super().get_field_clean_name()
+        )
 
     class Meta(AbstractFormField.Meta):
         verbose_name = _("extra question")

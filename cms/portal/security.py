@@ -20,8 +20,11 @@ PORTAL_POLICY = (
 
 
 def frame_sources(domains) -> list[str]:
-    return [d.strip().lower() for d in domains or []
-            if isinstance(d, str) and DOMAIN_RE.match(d.strip().lower())]
+    return [
+        d.strip().lower()
+        for d in domains or []
+        if isinstance(d, str) and DOMAIN_RE.match(d.strip().lower())
+    ]
 
 
 def strict_csp(response, frame_ancestors: str = "'none'"):

@@ -27,8 +27,13 @@ LOGIN_URL = "accounts:login"
 REFRESH = "refresh"
 
 
-def do_submit_appeal(*, form: AppealForm, citizen, channel: str = Channel.PORTAL,
-                     widget_organisation=None):
+def do_submit_appeal(
+    *,
+    form: AppealForm,
+    citizen,
+    channel: str = Channel.PORTAL,
+    widget_organisation=None,
+):
     """Register the message of a valid form with its files; returns (appeal, created).
 
     A form posted twice (same idempotency key) returns the first message and stores
@@ -55,35 +60,54 @@ def do_submit_appeal(*, form: AppealForm, citizen, channel: str = Channel.PORTAL
         if created:
             for clean in data.get("files") or []:
                 attachment = Attachment(
-                    appeal=appeal, kind=AttachmentKind.CITIZEN,
-                    original_name=clean.original_name, content_type=clean.content_type,
-                    size=len(clean.data), uploaded_by=citizen,
+                    appeal=appeal,
+                    kind=AttachmentKind.CITIZEN,
+                    original_name=clean.original_name,
+                    content_type=clean.content_type,
+                    size=len(clean.data),
+                    uploaded_by=citizen,
                 )
-                attachment.file.save(clean.extension, ContentFile(clean.data), save=False)
+                attachment.file.save(
+                    clean.extension, ContentFile(clean.data), save=False
+                )
                 attachment.save()
     return appeal, created
 
 
 def form_from_post(page, request) -> AppealForm:
-    """An unbound form showing what was posted (a refresh, not a submission: no errors)."""
+    """An unbound form showing what was posted (a refresh, not a submission)."""
     probe = AppealForm(page=page)
     initial = {
         name: field.widget.value_from_datadict(request.POST, {}, probe.add_prefix(name))
-        for name, field in probe.fields.items() if name != "files"
+        for name, field in probe.fields.items()
+        if name != "files"
     }
     return AppealForm(page=page, initial=initial)
 
 
-def serve_submission(page, request, *, widget_organisation=None, confirmation_url=None,
-                     template="portal/submission_page.html", extra_context=None):
+def serve_submission(
+    page,
+    request,
+    *,
+    widget_organisation=None,
+    confirmation_url=None,
+    template="portal/submission_page.html",
+    extra_context=None,
+):
     """GET shows the form; POST refreshes it, or registers the message and redirects."""
     if not request.user.is_authenticated:
         if widget_organisation is not None:
-            response = TemplateResponse(request, "portal/widget_login.html", {
-                "page": page, "organisation": widget_organisation,
-                "login_url": reverse(LOGIN_URL) + "?" + urlencode(
-                    {"next": request.get_full_path()}),
-            })
+            response = TemplateResponse(
+                request,
+                "portal/widget_login.html",
+                {
+                    "page": page,
+                    "organisation": widget_organisation,
+                    "login_url": reverse(LOGIN_URL)
+                    + "?"
+                    + urlencode({"next": request.get_full_path()}),
+                },
+            )
             return strict_csp(response)
         return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
 
@@ -93,20 +117,33 @@ def serve_submission(page, request, *, widget_organisation=None, confirmation_ur
     elif request.method == "POST":
         verdict = check_submission_rate(request)
         if not verdict.allowed:
-            base = "portal/frame_base.html" if widget_organisation else "portal/base.html"
-            response = TemplateResponse(request, "portal/too_many.html",
-                                        {"page": page, "base_template": base}, status=429)
+            base = (
+                "portal/frame_base.html" if widget_organisation else "portal/base.html"
+            )
+            response = TemplateResponse(
+                request,
+                "portal/too_many.html",
+                {"page": page, "base_template": base},
+                status=429,
+            )
             response["Retry-After"] = str(verdict.retry_after)
             return strict_csp(response)
         form = AppealForm(request.POST, request.FILES, page=page)
         if form.is_valid():
-            channel = Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
+            channel = (
+                Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
+            )
             appeal, _created = do_submit_appeal(
-                form=form, citizen=request.user, channel=channel,
+                form=form,
+                citizen=request.user,
+                channel=channel,
                 widget_organisation=widget_organisation,
             )
-            url = (confirmation_url(appeal) if confirmation_url
-                   else reverse("portal:confirmation", args=[appeal.public_id]))
+            url = (
+                confirmation_url(appeal)
+                if confirmation_url
+                else reverse("portal:confirmation", args=[appeal.public_id])
+            )
             return redirect(url)
         status = 200
     else:
@@ -116,13 +153,15 @@ def serve_submission(page, request, *, widget_organisation=None, confirmation_ur
         form = AppealForm(page=page, initial=initial)
 
     context = page.get_context(request)
-    context.update({
-        "page": page,
-        "form": form,
-        "subcategory_map": subcategory_map(form),
-        "widget_organisation": widget_organisation,
-        **(extra_context or {}),
-    })
+    context.update(
+        {
+            "page": page,
+            "form": form,
+            "subcategory_map": subcategory_map(form),
+            "widget_organisation": widget_organisation,
+            **(extra_context or {}),
+        }
+    )
     response = TemplateResponse(request, template, context, status=status)
     return strict_csp(response)
 
@@ -134,7 +173,9 @@ def subcategory_map(form: AppealForm) -> dict[str, list[list]]:
     categories = form.fields["category"].queryset
     mapping: dict[str, list[list]] = {}
     for sub in Subcategory.objects.filter(category__in=categories).order_by(
-            "category_id", "position", "code"):
+        "category_id", "position", "code"
+    ):
         mapping.setdefault(str(sub.category_id), []).append(
-            [sub.pk, sub.display_name, sub.photo_required])
+            [sub.pk, sub.display_name, sub.photo_required]
+        )
     return mapping

@@ -73,46 +73,61 @@ def accept_extensions(type_codes: list[str]) -> str:
 
 
 def check_file(upload, allowed: list[str], max_size: int) -> CleanFile:
-    """Validate one uploaded file and return it cleaned; raise ValidationError otherwise."""
+    """Validate one uploaded file and return it cleaned, or raise ValidationError."""
     name = PurePath(upload.name or "").name[:255]
     if upload.size > max_size:
         raise ValidationError(
             _("“%(name)s” is larger than %(limit)s."),
-            params={"name": name, "limit": filesizeformat(max_size)}, code="file_too_large",
+            params={"name": name, "limit": filesizeformat(max_size)},
+            code="file_too_large",
         )
     extension = PurePath(name).suffix.lower()
-    claimed = next((code for code in allowed if extension in FILE_TYPES[code].extensions),
-                   None)
+    claimed = next(
+        (code for code in allowed if extension in FILE_TYPES[code].extensions), None
+    )
     if claimed is None:
         raise ValidationError(
             _("“%(name)s”: this type of file is not accepted here."),
-            params={"name": name}, code="file_type",
+            params={"name": name},
+            code="file_type",
         )
     upload.seek(0)
     data = upload.read()
     if sniff(data[:16]) != claimed:
         raise ValidationError(
             _("“%(name)s” is not really a %(type)s file."),
-            params={"name": name, "type": FILE_TYPES[claimed].label}, code="file_content",
+            params={"name": name, "type": FILE_TYPES[claimed].label},
+            code="file_content",
         )
     spec = FILE_TYPES[claimed]
     if spec.is_image:
         data = reencode_image(data, spec, name)
-    return CleanFile(original_name=name, content_type=spec.content_type,
-                     extension=spec.extensions[0], data=data, is_image=spec.is_image)
+    return CleanFile(
+        original_name=name,
+        content_type=spec.content_type,
+        extension=spec.extensions[0],
+        data=data,
+        is_image=spec.is_image,
+    )
 
 
 def reencode_image(data: bytes, spec: FileType, name: str) -> bytes:
     """Decode and encode again: orientation applied, metadata dropped."""
-    broken = ValidationError(_("“%(name)s” is not a readable image."),
-                             params={"name": name}, code="file_content")
+    broken = ValidationError(
+        _("“%(name)s” is not a readable image."),
+        params={"name": name},
+        code="file_content",
+    )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format != spec.pillow_format:
                 raise broken
             if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(_("“%(name)s” has too many pixels."),
-                                      params={"name": name}, code="file_too_large")
+                raise ValidationError(
+                    _("“%(name)s” has too many pixels."),
+                    params={"name": name},
+                    code="file_too_large",
+                )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -128,7 +143,12 @@ def reencode_image(data: bytes, spec: FileType, name: str) -> bytes:
             out = io.BytesIO()
             options = {"quality": 88} if spec.pillow_format in ("JPEG", "WEBP") else {}
             clean.save(out, format=spec.pillow_format, **options)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
         raise broken from error
     return out.getvalue()

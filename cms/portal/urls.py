@@ -7,8 +7,11 @@ urlpatterns = [
     path("my/", views.my_messages, name="my_messages"),
     path("my/<uuid:public_id>/", views.message, name="message"),
     path("my/<uuid:public_id>/registered/", views.confirmation, name="confirmation"),
-    path("my/<uuid:public_id>/clarification/", views.answer_clarification,
-         name="answer_clarification"),
+    path(
+        "my/<uuid:public_id>/clarification/",
+        views.answer_clarification,
+        name="answer_clarification",
+    ),
     path("attachments/<uuid:public_id>/", views.attachment, name="attachment"),
     path("widget/pos-widget.js", views.widget_script, name="widget_script"),
     path("widget-demo/<slug:code>/", views.widget_demo, name="widget_demo"),

@@ -47,9 +47,11 @@ def citizen_page(view):
 
 @citizen_page
 def my_messages(request):
-    appeals = (citizen_appeals(request.user)
-               .select_related("category", "region")
-               .order_by("-created_at", "-pk"))
+    appeals = (
+        citizen_appeals(request.user)
+        .select_related("category", "region")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/my_messages.html", {"appeals": page})
 
@@ -62,14 +64,22 @@ def confirmation(request, public_id):
 
 def public_panels(appeal, request) -> list[dict]:
     """Plugins' sections (e.g. the rating form), rendered in their order."""
-    results = hooks_for(appeal.region).appeal_public_panels(appeal=appeal, request=request)
-    panels = sorted((panel for result in results if result for panel in result),
-                    key=lambda panel: panel.order)
+    results = hooks_for(appeal.region).appeal_public_panels(
+        appeal=appeal, request=request
+    )
+    panels = sorted(
+        (panel for result in results if result for panel in result),
+        key=lambda panel: panel.order,
+    )
     return [
-        {"title": panel.title,
-         "html": render_to_string(panel.template,
-                                  {"appeal": appeal, "request": request, **panel.context},
-                                  request=request)}
+        {
+            "title": panel.title,
+            "html": render_to_string(
+                panel.template,
+                {"appeal": appeal, "request": request, **panel.context},
+                request=request,
+            ),
+        }
         for panel in panels
     ]
 
@@ -78,28 +88,42 @@ def open_question(appeal):
     """The clarifying question waiting for the citizen's answer, if any."""
     if appeal.status != Status.WAITING_FOR_CITIZEN:
         return None
-    return (appeal.clarifications.filter(answered_at__isnull=True, expired_at__isnull=True)
-            .order_by("-asked_at").first())
+    return (
+        appeal.clarifications.filter(answered_at__isnull=True, expired_at__isnull=True)
+        .order_by("-asked_at")
+        .first()
+    )
 
 
 def render_message(request, appeal, clarification_form=None, status=200):
-    appeal = (type(appeal).objects
-              .select_related("region", "category", "subcategory", "territory",
-                              "organisation")
-              .get(pk=appeal.pk))
+    appeal = (
+        type(appeal)
+        .objects.select_related(
+            "region", "category", "subcategory", "territory", "organisation"
+        )
+        .get(pk=appeal.pk)
+    )
     question = open_question(appeal)
     if question is not None and clarification_form is None:
-        clarification_form = ClarificationAnswerForm(initial={"version": appeal.version})
-    return render(request, "portal/message.html", {
-        "appeal": appeal,
-        "history": public_history(appeal),
-        "attachments": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
-        "answers": appeal.answers.filter(is_published=True).prefetch_related("files")
-                   .order_by("published_at", "pk"),
-        "question": question,
-        "clarification_form": clarification_form if question else None,
-        "panels": public_panels(appeal, request),
-    }, status=status)
+        clarification_form = ClarificationAnswerForm(
+            initial={"version": appeal.version}
+        )
+    return render(
+        request,
+        "portal/message.html",
+        {
+            "appeal": appeal,
+            "history": public_history(appeal),
+            "attachments": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
+            "answers": appeal.answers.filter(is_published=True)
+            .prefetch_related("files")
+            .order_by("published_at", "pk"),
+            "question": question,
+            "clarification_form": clarification_form if question else None,
+            "panels": public_panels(appeal, request),
+        },
+        status=status,
+    )
 
 
 @citizen_page
@@ -110,14 +134,17 @@ def message(request, public_id):
 @citizen_page
 @require_POST
 def answer_clarification(request, public_id):
-    """The citizen's answer to a moderator's clarifying question (the workflow decides)."""
+    """The citizen's answer to a clarifying question (the workflow decides)."""
     appeal = get_citizen_appeal_or_404(request.user, public_id)
     form = ClarificationAnswerForm(request.POST)
     if form.is_valid():
         try:
-            do_answer_clarification(appeal_pk=appeal.pk, citizen=request.user,
-                                    text=form.cleaned_data["text"],
-                                    version=form.cleaned_data["version"])
+            do_answer_clarification(
+                appeal_pk=appeal.pk,
+                citizen=request.user,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data["version"],
+            )
         except WorkflowError as error:
             form.add_error("text", str(error))
         else:
@@ -129,15 +156,24 @@ def answer_clarification(request, public_id):
 def attachment(request, public_id):
     """A file of the citizen's own message, as a download with a generated name."""
     item = get_citizen_attachment_or_404(request.user, public_id)
-    siblings = list(item.appeal.attachments.filter(kind=item.kind, answer=item.answer_id)
-                    .values_list("pk", flat=True))
+    siblings = list(
+        item.appeal.attachments.filter(
+            kind=item.kind, answer=item.answer_id
+        ).values_list("pk", flat=True)
+    )
     index = siblings.index(item.pk) + 1
-    suffix = (mimetypes.guess_extension(item.content_type)
-              or PurePath(item.original_name).suffix.lower())
+    suffix = (
+        mimetypes.guess_extension(item.content_type)
+        or PurePath(item.original_name).suffix.lower()
+    )
     part = "answer-" if item.kind == AttachmentKind.ANSWER else ""
     name = f"{item.appeal.number}-{part}{index}{suffix}"
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=name,
-                            content_type=item.content_type)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=item.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return strict_csp(response)
@@ -146,19 +182,26 @@ def attachment(request, public_id):
 @require_GET
 @cache_control(public=True, max_age=3600)
 def widget_script(request):
-    return render(request, "portal/widget.js", {},
-                  content_type="text/javascript; charset=utf-8")
+    return render(
+        request, "portal/widget.js", {}, content_type="text/javascript; charset=utf-8"
+    )
 
 
 def widget_demo(request, code):
     """A demo organisation's "own website" embedding the widget (demo installs only)."""
     if not settings.POS_DEMO:
         raise Http404
-    organisation = get_object_or_404(Organisation.objects.select_related("region"),
-                                     code=code, region__code=request.GET.get("region", "demo"))
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("region"),
+        code=code,
+        region__code=request.GET.get("region", "demo"),
+    )
     region: Region = organisation.region
     snippet = snippet_for(organisation, widget_page_for(region), request)
     if snippet is None:
         raise Http404
-    return render(request, "portal/widget_demo.html",
-                  {"organisation": organisation, "snippet": snippet})
+    return render(
+        request,
+        "portal/widget_demo.html",
+        {"organisation": organisation, "snippet": snippet},
+    )

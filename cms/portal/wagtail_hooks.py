@@ -15,5 +15,6 @@ def register_widget_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_widget_menu_item():
-    return MenuItem(_("Widgets"), reverse("portal_widget_snippets"), icon_name="code",
-                    order=310)
+    return MenuItem(
+        _("Widgets"), reverse("portal_widget_snippets"), icon_name="code", order=310
+    )

@@ -1,11 +1,12 @@
 """The widget: a submission form an organisation embeds on its own website.
 
 The snippet (generated in the admin, see `snippet_for`) loads `pos-widget.js` from this
-server and makes one call, `PosWidget.init("<form url>", <organisation id>)`, which puts a
-button on the host page; the button opens the form in an iframe overlay. The form is the
-region's submission page marked "use for organisations' widgets"; the message records
-the widget channel and the organisation, and routing treats the organisation as the
-default addressee. Only the organisation's registered domains may frame the page.
+server and makes one call, `PosWidget.init("<form url>", <organisation id>)`, which
+puts a button on the host page; the button opens the form in an iframe overlay. The
+form is the region's submission page marked "use for organisations' widgets"; the
+message records the widget channel and the organisation, and routing treats the
+organisation as the default addressee. Only the organisation's registered domains may
+frame the page.
 """
 
 from __future__ import annotations
@@ -30,19 +31,26 @@ def widget_page_for(region: Region):
     if region.site_id is None:
         return None
     root = region.site.root_page
-    return (SubmissionPage.objects.descendant_of(root, inclusive=True).live()
-            .filter(offer_in_widget=True).order_by("path").first())
+    return (
+        SubmissionPage.objects.descendant_of(root, inclusive=True)
+        .live()
+        .filter(offer_in_widget=True)
+        .order_by("path")
+        .first()
+    )
 
 
 def widget_organisation_or_none(page, organisation_id: int) -> Organisation | None:
-    """The organisation, if it belongs to the page's region (anything else is forged)."""
+    """The organisation, if it belongs to the page's region (else it is forged)."""
     if not page.offer_in_widget or page.region is None:
         return None
     return Organisation.objects.filter(pk=organisation_id, region=page.region).first()
 
 
 def unavailable(request):
-    response = TemplateResponse(request, "portal/widget_unavailable.html", {}, status=404)
+    response = TemplateResponse(
+        request, "portal/widget_unavailable.html", {}, status=404
+    )
     return strict_csp(response)
 
 
@@ -53,10 +61,14 @@ def serve_widget(page, request, organisation_id: int):
 
     def confirmation_url(appeal):
         return page.get_url(request) + page.reverse_subpage(
-            "widget_confirmation_view", args=[organisation.pk, appeal.public_id])
+            "widget_confirmation_view", args=[organisation.pk, appeal.public_id]
+        )
 
     response = serve_submission(
-        page, request, widget_organisation=organisation, confirmation_url=confirmation_url,
+        page,
+        request,
+        widget_organisation=organisation,
+        confirmation_url=confirmation_url,
         template="portal/widget_form.html",
     )
     return widget_csp(response, organisation)
@@ -70,12 +82,19 @@ def serve_widget_confirmation(page, request, organisation_id: int, public_id):
         appeal = get_citizen_appeal_or_404(request.user, public_id)
     except Http404:
         return unavailable(request)
-    response = TemplateResponse(request, "portal/widget_confirmation.html", {
-        "page": page, "appeal": appeal, "organisation": organisation,
-        "widget_organisation": organisation,
-        "message_url": request.build_absolute_uri(
-            reverse("portal:message", args=[appeal.public_id])),
-    })
+    response = TemplateResponse(
+        request,
+        "portal/widget_confirmation.html",
+        {
+            "page": page,
+            "appeal": appeal,
+            "organisation": organisation,
+            "widget_organisation": organisation,
+            "message_url": request.build_absolute_uri(
+                reverse("portal:message", args=[appeal.public_id])
+            ),
+        },
+    )
     return widget_csp(response, organisation)
 
 
@@ -84,7 +103,7 @@ def script_url(request) -> str:
 
 
 def snippet_for(organisation: Organisation, page, request) -> str | None:
-    """The HTML an organisation pastes into its website, or None without a widget page."""
+    """The HTML an organisation pastes into its website (None without a widget page)."""
     if page is None:
         return None
     call = f"PosWidget.init({json.dumps(page.widget_url(request))}, {organisation.pk});"

@@ -1,7 +1,7 @@
-"""A citizen's whole path in a real browser: log in through the OpenID Connect flow, submit
-with a photo, find it in "my messages", and submit through the widget embedded in a page
-of another origin; axe-core checks each page for serious and critical accessibility
-problems."""
+"""A citizen's whole path in a real browser: log in through the OpenID Connect flow,
+submit with a photo, find it in "my messages", and submit through the widget embedded
+in a page of another origin; axe-core checks each page for serious and critical
+accessibility problems."""
 
 from __future__ import annotations
 
@@ -25,10 +25,17 @@ from tests.portal.conftest import jpeg_bytes
 SERIOUS = {"serious", "critical"}
 
 
-def assert_accessible(page, axe=Axe()):
-    violations = [v for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS]
+AXE = Axe()
+
+
+def assert_accessible(page):
+    violations = [
+        v for v in AXE.run(page).response["violations"] if v["impact"] in SERIOUS
+    ]
     assert violations == [], "\n".join(
-        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']]}" for v in violations)
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in violations
+    )
 
 
 def use_the_development_provider(live_server, settings):
@@ -77,22 +84,32 @@ def fill_pothole(target, text: str, with_photo: bool = True):
     # The script fills the subcategories of the chosen category, no round trip.
     target.locator("select[name=subcategory]").select_option(str(sub.pk))
     target.locator("select[name=territory]").select_option(
-        str(factories.territory("gorsk").pk))
+        str(factories.territory("gorsk").pk)
+    )
     target.locator("input[name=address]").fill("ул. Ленина, 5")
     target.locator("textarea[name=text]").fill(text)
     if with_photo:
-        target.locator("input[name=files]").set_input_files(files=[{
-            "name": "pothole.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
+        target.locator("input[name=files]").set_input_files(
+            files=[
+                {
+                    "name": "pothole.jpg",
+                    "mimeType": "image/jpeg",
+                    "buffer": jpeg_bytes(),
+                }
+            ]
+        )
     target.locator("input[name=consent]").check()
 
 
-def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, host_site,
-                                                     settings):
+def test_citizen_submits_follows_and_uses_the_widget(
+    page, live_server, demo, host_site, settings
+):
     cache.clear()
     create_demo_pages(demo)
     general = SubmissionPage.objects.get(slug="general")
     citizen = get_user_model().objects.create_user(
-        "citizen", password="demo", first_name="Анна", email="anna@example.org")
+        "citizen", password="demo", first_name="Анна", email="anna@example.org"
+    )
 
     # The page needs a login: through the provider and back to the form.
     use_the_development_provider(live_server, settings)
@@ -105,7 +122,9 @@ def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, ho
     fill_pothole(page, "", with_photo=False)
     page.click("button[data-submit]")
     page.wait_for_selector("#id_text_error[role=alert]")
-    assert page.eval_on_selector("[data-error-summary]", "el => el === document.activeElement")
+    assert page.eval_on_selector(
+        "[data-error-summary]", "el => el === document.activeElement"
+    )
     assert page.input_value("input[name=address]") == "ул. Ленина, 5"
     assert_accessible(page)
 
@@ -127,11 +146,15 @@ def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, ho
     organisation = factories.organisation("adm-gorsk")
     organisation.website_domains = [f"localhost:{port}"]
     organisation.save()
-    set_page("/", f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">
+    set_page(
+        "/",
+        f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">
         <title>Администрация Горска</title></head><body><h1>Администрация Горска</h1>
         <script src="{live_server.url}/widget/pos-widget.js"></script>
-        <script>PosWidget.init("{live_server.url}{general.url}widget/", {organisation.pk});
-        </script></body></html>""".encode())
+        <script>
+        PosWidget.init("{live_server.url}{general.url}widget/", {organisation.pk});
+        </script></body></html>""".encode(),
+    )
     page.goto(f"http://localhost:{port}/")
     page.click("[data-pos-widget=open]")
     frame = page.frame_locator("iframe[data-pos-widget=frame]")
@@ -139,7 +162,8 @@ def test_citizen_submits_follows_and_uses_the_widget(page, live_server, demo, ho
     # The frame grew to its content (the form is taller than the initial 600px).
     page.wait_for_function(
         "() => parseInt(document.querySelector('iframe[data-pos-widget=frame]')"
-        ".style.height) > 600")
+        ".style.height) > 600"
+    )
     frame.locator("button[data-submit]").click()
     widget_number = frame.locator("[data-number]").text_content().strip()
     widget_appeal = Appeal.objects.get(number=widget_number)

@@ -51,7 +51,9 @@ def roads(portal) -> SubmissionPage:
 
 @pytest.fixture
 def citizen(db):
-    return factories.user(first_name="Анна", last_name="Иванова", email="anna@example.org")
+    return factories.user(
+        first_name="Анна", last_name="Иванова", email="anna@example.org"
+    )
 
 
 @pytest.fixture

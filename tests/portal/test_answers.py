@@ -16,7 +16,9 @@ from tests import factories
 
 
 def text_of(response) -> str:
-    return BeautifulSoup(response.content.decode(), "html.parser").get_text(" ", strip=True)
+    return BeautifulSoup(response.content.decode(), "html.parser").get_text(
+        " ", strip=True
+    )
 
 
 @pytest.fixture
@@ -25,18 +27,29 @@ def staff():
 
 
 def answer_with_file(appeal, staff, published: bool, text: str) -> Attachment:
-    answer = Answer.objects.create(appeal=appeal, author=staff, text=text,
-                                   is_published=published,
-                                   published_at=timezone.now() if published else None)
-    item = Attachment(appeal=appeal, kind=AttachmentKind.ANSWER, answer=answer,
-                      original_name="акт.pdf", content_type="application/pdf", size=9)
+    answer = Answer.objects.create(
+        appeal=appeal,
+        author=staff,
+        text=text,
+        is_published=published,
+        published_at=timezone.now() if published else None,
+    )
+    item = Attachment(
+        appeal=appeal,
+        kind=AttachmentKind.ANSWER,
+        answer=answer,
+        original_name="акт.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
     item.file.save("x", ContentFile(b"%PDF-1.4\n"), save=False)
     item.save()
     return item
 
 
-def test_the_published_answer_and_its_files_are_shown(citizen, citizen_client, staff,
-                                                      attachments_dir):
+def test_the_published_answer_and_its_files_are_shown(
+    citizen, citizen_client, staff, attachments_dir
+):
     appeal = factories.appeal(citizen=citizen, status=Status.ANSWERED)
     published = answer_with_file(appeal, staff, True, "Яму заделали 5 марта.")
     draft = answer_with_file(appeal, staff, False, "Черновик исполнителя")
@@ -48,10 +61,13 @@ def test_the_published_answer_and_its_files_are_shown(citizen, citizen_client, s
     assert reverse("portal:attachment", args=[published.public_id]) in body
     assert reverse("portal:attachment", args=[draft.public_id]) not in body
 
-    download = citizen_client.get(reverse("portal:attachment", args=[published.public_id]))
+    download = citizen_client.get(
+        reverse("portal:attachment", args=[published.public_id])
+    )
     assert download.status_code == 200
     assert download["Content-Disposition"] == (
-        f'attachment; filename="{appeal.number}-answer-1.pdf"')
+        f'attachment; filename="{appeal.number}-answer-1.pdf"'
+    )
     hidden = citizen_client.get(reverse("portal:attachment", args=[draft.public_id]))
     assert hidden.status_code == 404
 
@@ -60,8 +76,13 @@ def test_the_published_answer_and_its_files_are_shown(citizen, citizen_client, s
 def waiting(citizen, staff):
     appeal = factories.appeal(citizen=citizen, status=Status.WAITING_FOR_CITIZEN)
     now = timezone.now()
-    Clarification.objects.create(appeal=appeal, question="Уточните номер дома",
-                                 asked_by=staff, asked_at=now, due_at=now + timedelta(days=3))
+    Clarification.objects.create(
+        appeal=appeal,
+        question="Уточните номер дома",
+        asked_by=staff,
+        asked_at=now,
+        due_at=now + timedelta(days=3),
+    )
     return appeal
 
 
@@ -72,7 +93,8 @@ def test_the_citizen_answers_a_clarifying_question(waiting, citizen_client):
 
     response = citizen_client.post(
         reverse("portal:answer_clarification", args=[waiting.public_id]),
-        {"text": "Дом 5, корпус 2", "version": waiting.version})
+        {"text": "Дом 5, корпус 2", "version": waiting.version},
+    )
     assert response.status_code == 302 and response["Location"] == url
     waiting.refresh_from_db()
     assert waiting.status == Status.ON_MODERATION
@@ -95,8 +117,10 @@ def test_a_stale_or_empty_answer_comes_back_with_the_text_kept(waiting, citizen_
 
 def test_nobody_else_answers_the_question(waiting, client):
     client.force_login(factories.user())
-    response = client.post(reverse("portal:answer_clarification", args=[waiting.public_id]),
-                           {"text": "чужой ответ", "version": waiting.version})
+    response = client.post(
+        reverse("portal:answer_clarification", args=[waiting.public_id]),
+        {"text": "чужой ответ", "version": waiting.version},
+    )
     assert response.status_code == 404
     waiting.refresh_from_db()
     assert waiting.status == Status.WAITING_FOR_CITIZEN

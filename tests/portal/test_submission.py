@@ -1,4 +1,4 @@
-"""Submitting a message on a submission page: registration, files, and every bad input."""
+"""Submitting on a submission page: registration, files, and every bad input."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def field_error(response, name: str) -> str:
     assert error is not None, f"no error shown for {name}"
     assert error.get("role") == "alert"
     group = control.find_parent("fieldset")
-    described = group if control.get("type") in ("radio", "checkbox") and group else control
+    described = (
+        group if control.get("type") in ("radio", "checkbox") and group else control
+    )
     assert f"id_{name}_error" in described.get("aria-describedby", "")
     if described is control:
         assert control.get("aria-invalid") == "true"
@@ -39,7 +41,11 @@ def field_error(response, name: str) -> str:
 
 
 def test_submission_registers_message_with_cleaned_photo(
-    general, citizen_client, citizen, django_capture_on_commit_callbacks, attachments_dir
+    general,
+    citizen_client,
+    citizen,
+    django_capture_on_commit_callbacks,
+    attachments_dir,
 ):
     photo = jpeg_bytes(size=(80, 60))
     assert b"SpyCam" in photo
@@ -49,7 +55,9 @@ def test_submission_registers_message_with_cleaned_photo(
 
     appeal = Appeal.objects.get(citizen=citizen)
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:confirmation", args=[appeal.public_id])
+    assert response["Location"] == reverse(
+        "portal:confirmation", args=[appeal.public_id]
+    )
     assert appeal.channel == Channel.PORTAL and appeal.widget_organisation is None
     assert appeal.status == Status.ON_MODERATION
     assert appeal.subcategory.code == "01.01" and appeal.territory.code == "gorsk"
@@ -86,7 +94,8 @@ def test_extra_questions_are_stored_with_their_labels(general, citizen_client, c
 def test_extra_question_answers_are_validated(general, citizen_client):
     field = general.extra_fields.get()
     response = citizen_client.post(
-        general.url, valid_post(**{f"extra__{field.clean_name}": "Может быть"}))
+        general.url, valid_post(**{f"extra__{field.clean_name}": "Может быть"})
+    )
     assert response.status_code == 200
     assert field_error(response, f"extra__{field.clean_name}")
     assert not Appeal.objects.exists()
@@ -97,11 +106,15 @@ def test_the_form_explains_one_problem_per_message(general, citizen_client):
     page = soup(response)
     help_text = page.find(id="id_text_helptext").get_text()
     assert "One message is about one problem" in help_text or "одн" in help_text.lower()
-    assert "id_text_helptext" in page.find("textarea", attrs={"name": "text"})[
-        "aria-describedby"]
+    assert (
+        "id_text_helptext"
+        in page.find("textarea", attrs={"name": "text"})["aria-describedby"]
+    )
     # Every visible control has a label tied to it.
-    for control in page.select("form[data-appeal-form] select, form[data-appeal-form] "
-                               "textarea, form[data-appeal-form] input:not([type=hidden])"):
+    for control in page.select(
+        "form[data-appeal-form] select, form[data-appeal-form] "
+        "textarea, form[data-appeal-form] input:not([type=hidden])"
+    ):
         if control.get("type") == "radio":
             continue
         assert page.find("label", attrs={"for": control["id"]}), control
@@ -122,8 +135,10 @@ def test_a_subcategory_requiring_a_photo_refuses_a_message_without_one(
     general, citizen_client
 ):
     response = citizen_client.post(general.url, valid_post(files=[]))
-    assert "photo" in field_error(response, "files").lower() or "фото" in field_error(
-        response, "files").lower()
+    assert (
+        "photo" in field_error(response, "files").lower()
+        or "фото" in field_error(response, "files").lower()
+    )
     assert not Appeal.objects.exists()
 
 
@@ -137,8 +152,9 @@ def test_a_subcategory_without_the_photo_rule_takes_a_message_without_files(
 
 def other_region_territory() -> Territory:
     region = Region.objects.create(code="other", name="Другая область")
-    return Territory.add_root(region=region, code="other", name="Другая область",
-                              kind="region")
+    return Territory.add_root(
+        region=region, code="other", name="Другая область", kind="region"
+    )
 
 
 def hidden_category_post(demo):
@@ -152,31 +168,55 @@ BAD_INPUT = {
     "unknown category": (lambda demo: {"category": "999999"}, "category"),
     "hidden category": (hidden_category_post, "category"),
     "subcategory of another category": (
-        lambda demo: {"subcategory": str(factories.subcategory("02.01").pk)}, "subcategory"),
+        lambda demo: {"subcategory": str(factories.subcategory("02.01").pk)},
+        "subcategory",
+    ),
     "territory outside the region": (
-        lambda demo: {"territory": str(other_region_territory().pk)}, "territory"),
+        lambda demo: {"territory": str(other_region_territory().pk)},
+        "territory",
+    ),
     "empty text": (lambda demo: {"text": ""}, "text"),
     "blank text": (lambda demo: {"text": "   \n  "}, "text"),
     "oversized text": (lambda demo: {"text": "я" * 5001}, "text"),
     "missing consent": (lambda demo: {"consent": None}, "consent"),
     "too many files": (
-        lambda demo: {"files": [upload(f"p{i}.png", png_bytes(), "image/png")
-                                for i in range(6)]}, "files"),
+        lambda demo: {
+            "files": [upload(f"p{i}.png", png_bytes(), "image/png") for i in range(6)]
+        },
+        "files",
+    ),
     "oversized file": (
-        lambda demo: {"files": [upload("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 2**20))]},
-        "files"),
+        lambda demo: {
+            "files": [upload("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 2**20))]
+        },
+        "files",
+    ),
     "text disguised as a photo": (
-        lambda demo: {"files": [upload("photo.jpg", b"<script>alert(1)</script>",
-                                       "image/jpeg")]}, "files"),
+        lambda demo: {
+            "files": [upload("photo.jpg", b"<script>alert(1)</script>", "image/jpeg")]
+        },
+        "files",
+    ),
     "png named as jpeg": (
-        lambda demo: {"files": [upload("photo.jpg", png_bytes(), "image/jpeg")]}, "files"),
+        lambda demo: {"files": [upload("photo.jpg", png_bytes(), "image/jpeg")]},
+        "files",
+    ),
     "a jpeg header on garbage": (
-        lambda demo: {"files": [upload("photo.jpg", b"\xff\xd8\xff\xe0" + b"x" * 200,
-                                       "image/jpeg")]}, "files"),
+        lambda demo: {
+            "files": [
+                upload("photo.jpg", b"\xff\xd8\xff\xe0" + b"x" * 200, "image/jpeg")
+            ]
+        },
+        "files",
+    ),
     "executable named as pdf": (
-        lambda demo: {"files": [upload("act.pdf", b"MZ\x90\x00" + b"\x00" * 64)]}, "files"),
+        lambda demo: {"files": [upload("act.pdf", b"MZ\x90\x00" + b"\x00" * 64)]},
+        "files",
+    ),
     "type the page does not accept": (
-        lambda demo: {"files": [upload("x.gif", b"GIF89a" + b"\x00" * 20)]}, "files"),
+        lambda demo: {"files": [upload("x.gif", b"GIF89a" + b"\x00" * 20)]},
+        "files",
+    ),
 }
 
 
@@ -198,22 +238,34 @@ def test_bad_input_is_refused_next_to_the_field_and_loses_nothing(
     assert page.find("input", attrs={"name": "address"})["value"] == "у моста"
     if field != "text":
         assert page.find("textarea", attrs={"name": "text"}).get_text().strip() == (
-            "Моё подробное описание проблемы")
-    assert page.find("input", attrs={"name": "idempotency_key"})["value"] == data[
-        "idempotency_key"]
+            "Моё подробное описание проблемы"
+        )
+    assert (
+        page.find("input", attrs={"name": "idempotency_key"})["value"]
+        == data["idempotency_key"]
+    )
     assert page.find(attrs={"data-error-summary": True}) is not None
 
 
 def test_the_roads_page_offers_only_roads_and_refuses_others(roads, citizen_client):
     page = soup(citizen_client.get(roads.url))
-    options = [o["value"] for o in page.select("select[name=category] option") if o["value"]]
+    options = [
+        o["value"] for o in page.select("select[name=category] option") if o["value"]
+    ]
     assert options == [str(factories.subcategory("01.01").category_id)]
 
     response = citizen_client.post(roads.url, valid_post("02.01"))
     assert field_error(response, "category")
     # And PDFs, fine on the general page, are not accepted here.
-    response = citizen_client.post(roads.url, valid_post(files=[
-        upload("p.jpg", jpeg_bytes(), "image/jpeg"), upload("a.pdf", b"%PDF-1.4\n%%EOF")]))
+    response = citizen_client.post(
+        roads.url,
+        valid_post(
+            files=[
+                upload("p.jpg", jpeg_bytes(), "image/jpeg"),
+                upload("a.pdf", b"%PDF-1.4\n%%EOF"),
+            ]
+        ),
+    )
     assert field_error(response, "files")
     assert not Appeal.objects.exists()
 
@@ -234,17 +286,25 @@ def test_subcategories_follow_the_category_without_javascript(general, citizen_c
     page = soup(citizen_client.get(general.url))
     assert [o["value"] for o in page.select("select[name=subcategory] option")] == [""]
 
-    response = citizen_client.post(general.url, {
-        "category": str(transport_sub.category_id), "text": "Автобус не пришёл",
-        "idempotency_key": str(uuid.uuid4()), "refresh": "1",
-    })
+    response = citizen_client.post(
+        general.url,
+        {
+            "category": str(transport_sub.category_id),
+            "text": "Автобус не пришёл",
+            "idempotency_key": str(uuid.uuid4()),
+            "refresh": "1",
+        },
+    )
     assert response.status_code == 200
     page = soup(response)
-    offered = [o["value"] for o in page.select("select[name=subcategory] option") if o["value"]]
+    offered = [
+        o["value"] for o in page.select("select[name=subcategory] option") if o["value"]
+    ]
     assert str(transport_sub.pk) in offered and str(roads_sub.pk) not in offered
     assert len(offered) == transport_sub.category.subcategories.count()
     assert page.find("textarea", attrs={"name": "text"}).get_text().strip() == (
-        "Автобус не пришёл")
+        "Автобус не пришёл"
+    )
     assert not page.select(".errors")
     assert not Appeal.objects.exists()
     # The script gets the whole map to do the same instantly.
@@ -264,7 +324,8 @@ def test_a_flood_gets_a_clear_try_again_later(scope, settings, general, client):
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "try again later" in response.content.decode().lower() or (
-        "попробуйте" in response.content.decode().lower())
+        "попробуйте" in response.content.decode().lower()
+    )
     assert Appeal.objects.count() == limit
     # Another address is not affected by this one's flood.
     other = client.post(general.url, valid_post(), REMOTE_ADDR="10.9.8.7")

@@ -1,4 +1,4 @@
-"""The widget: its frame page, who may frame it, what it records, and forged organisations."""
+"""The widget: its frame page, who may frame it, what it records, forged ids."""
 
 from __future__ import annotations
 
@@ -19,16 +19,21 @@ def widget_url(page, organisation_id) -> str:
 @pytest.fixture
 def gorsk():
     organisation = factories.organisation("adm-gorsk")
-    organisation.website_domains = ["adm-gorsk.example", "localhost:8123",
-                                    "evil.example; script-src *", "*.gorsk.example"]
+    organisation.website_domains = [
+        "adm-gorsk.example",
+        "localhost:8123",
+        "evil.example; script-src *",
+        "*.gorsk.example",
+    ]
     organisation.save()
     return organisation
 
 
 def frame_ancestors(response) -> list[str]:
     policy = response["Content-Security-Policy"]
-    directive = next(d.strip() for d in policy.split(";")
-                     if d.strip().startswith("frame-ancestors"))
+    directive = next(
+        d.strip() for d in policy.split(";") if d.strip().startswith("frame-ancestors")
+    )
     return directive.split()[1:]
 
 
@@ -39,7 +44,11 @@ def test_the_widget_page_may_be_framed_only_by_the_organisations_sites(
     assert response.status_code == 200
     assert "X-Frame-Options" not in response
     assert frame_ancestors(response) == [
-        "'self'", "adm-gorsk.example", "localhost:8123", "*.gorsk.example"]
+        "'self'",
+        "adm-gorsk.example",
+        "localhost:8123",
+        "*.gorsk.example",
+    ]
     body = response.content.decode()
     assert str(gorsk) in body and 'name="text"' in body
 
@@ -73,7 +82,8 @@ def test_a_widget_message_records_the_channel_and_the_organisation(
     # The confirmation stays inside the frame, framable like the form.
     assert response.status_code == 302
     assert response["Location"] == (
-        f"{general.url}widget/{gorsk.pk}/sent/{appeal.public_id}/")
+        f"{general.url}widget/{gorsk.pk}/sent/{appeal.public_id}/"
+    )
     confirmation = citizen_client.get(response["Location"])
     assert appeal.number in confirmation.content.decode()
     assert "localhost:8123" in frame_ancestors(confirmation)
@@ -88,14 +98,20 @@ def test_widget_errors_come_back_inside_the_frame(general, gorsk, citizen_client
 
 def other_region_organisation() -> Organisation:
     region = Region.objects.create(code="other", name="Другая область")
-    return Organisation.objects.create(region=region, code="adm-other", name="Чужая",
-                                       kind=OrganisationKind.OMSU,
-                                       website_domains=["other.example"])
+    return Organisation.objects.create(
+        region=region,
+        code="adm-other",
+        name="Чужая",
+        kind=OrganisationKind.OMSU,
+        website_domains=["other.example"],
+    )
 
 
 @pytest.mark.parametrize("forged", ["other region", "missing"])
 def test_a_forged_widget_organisation_is_refused(forged, general, citizen_client):
-    organisation_id = other_region_organisation().pk if forged == "other region" else 987654
+    organisation_id = (
+        other_region_organisation().pk if forged == "other region" else 987654
+    )
     url = widget_url(general, organisation_id)
     for response in (citizen_client.get(url), citizen_client.post(url, valid_post())):
         assert response.status_code == 404
@@ -116,19 +132,24 @@ def test_the_widget_asks_for_login_in_a_new_window(general, gorsk, client):
     assert "localhost:8123" in frame_ancestors(response)
 
 
-def test_the_snippet_is_one_script_and_one_call(general, gorsk, admin_client, rf, settings):
+def test_the_snippet_is_one_script_and_one_call(
+    general, gorsk, admin_client, rf, settings
+):
     settings.ALLOWED_HOSTS = ["pos.example", "testserver"]
     # Absolute URLs on the host the admin is served from: it is pasted into other sites.
     request = rf.get("/admin/widgets/", HTTP_HOST="pos.example:8000")
     snippet = snippet_for(gorsk, general, request)
     assert snippet == (
         '<script src="http://pos.example:8000/widget/pos-widget.js"></script>\n'
-        f'<script>PosWidget.init("http://pos.example:8000/general/widget/", {gorsk.pk});'
-        '</script>'
+        '<script>PosWidget.init("http://pos.example:8000/general/widget/", '
+        f"{gorsk.pk});"
+        "</script>"
     )
     response = admin_client.get(reverse("portal_widget_snippets"))
-    assert f"PosWidget.init(&quot;http://testserver/general/widget/&quot;, {gorsk.pk})" in (
-        response.content.decode())
+    assert (
+        f"PosWidget.init(&quot;http://testserver/general/widget/&quot;, {gorsk.pk})"
+        in (response.content.decode())
+    )
 
 
 def test_the_widget_script_is_served_by_the_platform(client):
@@ -146,4 +167,6 @@ def test_the_demo_host_page_embeds_the_snippet(settings, portal, client):
     assert response.status_code == 200
     assert "PosWidget.init(" in body and "/widget/pos-widget.js" in body
     settings.POS_DEMO = False
-    assert client.get(reverse("portal:widget_demo", args=["adm-gorsk"])).status_code == 404
+    assert (
+        client.get(reverse("portal:widget_demo", args=["adm-gorsk"])).status_code == 404
+    )

@@ -17,4 +17,6 @@ def due_date(appeal) -> str:
 def region_time(moment, region) -> str:
     if moment is None:
         return ""
-    return formats.date_format(timezone.localtime(moment, region.tzinfo), "DATETIME_FORMAT")
+    return formats.date_format(
+        timezone.localtime(moment, region.tzinfo), "DATETIME_FORMAT"
+    )
