@@ -77,3 +77,20 @@ def send_notification(notification_pk: int) -> bool:
         notification.last_error = ""
         notification.save(update_fields=["attempts", "last_error", "state", "sent_at"])
         return True
+
+
+def retry_notification(notification_pk: int) -> bool:
+    """Send a notification again (the region admin's "retry" on a failed delivery).
+
+    Puts it back to pending and enqueues it after commit; False when it was already sent.
+    Each retry is one more attempt: failing again leaves it failed, with the new error.
+    """
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update()
+                        .filter(pk=notification_pk).first())
+        if notification is None or notification.state == NotificationState.SENT:
+            return False
+        notification.state = NotificationState.PENDING
+        notification.save(update_fields=["state"])
+        transaction.on_commit(lambda: _enqueue(notification_pk))
+    return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.utils import timezone
 
 from cms.models import (
@@ -70,12 +71,17 @@ def message(status=Status.ON_MODERATION, organisation_code="adm-gorsk", region=N
     region = region or factories.demo_region()
     territory_code = territory_code or ("gorsk" if region.code == "demo" else region.code)
     author = author or citizen()
+    # The factory sets these itself; they are written after it (test setup only).
+    overrides = {key: fields.pop(key) for key in ("deadline", "text") if key in fields}
     appeal = factories.appeal(
         region=region, organisation_code=organisation_code, territory_code=territory_code,
         status=status, executor=executor, citizen=author,
         citizen_snapshot={"full_name": author.get_full_name(), "email": author.email},
         **fields,
     )
+    if overrides:
+        Appeal.objects.filter(pk=appeal.pk).update(**overrides)
+        appeal.refresh_from_db()
     if executor is not None:
         grant_executor(appeal, executor)
     now = timezone.now()
@@ -100,6 +106,6 @@ def pending_postponement(appeal) -> Postponement:
 
 def snapshot(appeal) -> tuple:
     """What a refused action must leave unchanged."""
-    row = Appeal.objects.get(pk=appeal.pk)
+    row = Appeal.objects.annotate(event_count=Count("events")).get(pk=appeal.pk)
     return (row.status, row.version, row.organisation_id, row.executor_id,
-            row.subcategory_id, row.deadline, row.events.count())
+            row.subcategory_id, row.deadline, row.event_count)
