@@ -99,10 +99,10 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend first: guardian's backend only answers object-level questions.
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
-]
-# No guardian AnonymousUser row (it would show in Wagtail's user list).
     # Citizens: verified OpenID Connect claims (ЕСИА), never a password.
     "cms.accounts.backends.CitizenOIDCBackend",
+]
+# No guardian AnonymousUser row (it would show in Wagtail's user list).
 ANONYMOUS_USER_NAME = None
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -164,8 +164,6 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@pos.invalid")
 
 LOGIN_URL = "wagtailadmin_login"
 
-# Where `load_region` and `seed_demo` find the shipped configuration.
-POS_CONFIG_DIR = Path(env("POS_CONFIG_DIR", str(BASE_DIR / "config" / "regions")))
 # Citizens log in through ЕСИА, or any OpenID Connect provider, as a standard client
 # (authorisation code with state, nonce and PKCE S256; cms.accounts.oidc). Per installation:
 # POS_OIDC_ISSUER            the provider's issuer, exactly as its ID tokens name it; the
@@ -215,6 +213,8 @@ POS_OIDC_METADATA_TTL = int(env("POS_OIDC_METADATA_TTL", "3600"))
 # and test.py turn it on; no environment variable can.
 POS_DEV_IDP = False
 
+# Where `load_region` and `seed_demo` find the shipped configuration.
+POS_CONFIG_DIR = Path(env("POS_CONFIG_DIR", str(BASE_DIR / "config" / "regions")))
 
 # Demo-only behaviour (seed_demo accounts with a known password). Only dev.py turns it on.
 POS_DEMO = False
