@@ -340,3 +340,14 @@ def test_submission_pages_require_login(general, client):
     assert parse_qs(location.query)["next"] == [general.url]
     assert client.post(general.url, valid_post()).status_code == 302
     assert not Appeal.objects.exists()
+
+
+def test_the_form_page_takes_a_fixed_number_of_queries(
+    general, citizen_client, django_assert_max_num_queries
+):
+    # Session, user, page routing, region, categories, territories, the subcategory
+    # map and the extra questions: 15 today, independent of the classifier's size.
+    citizen_client.get(general.url)  # Wagtail caches the site list after the first
+    with django_assert_max_num_queries(15):
+        response = citizen_client.get(general.url)
+    assert response.status_code == 200
