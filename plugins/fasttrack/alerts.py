@@ -40,7 +40,7 @@ TEMPLATES = {
 }
 
 
-def enqueue_delivery(warning_ids: list[int], batch: int = 500) -> None:
+def enqueue_delivery(warning_ids: list[int], batch: int) -> None:
     """Deliver warnings in batches by the worker, once the current transaction commits."""
     from django_q.tasks import async_task
 

@@ -40,7 +40,7 @@ def fast_track_for(region, subcategory) -> FastTrack | None:
     candidates = FastTrack.objects.filter(
         Q(subcategory_id=subcategory.pk) | Q(category_id=subcategory.category_id),
         region=region, is_active=True,
-    )
+    ).select_related("category", "subcategory")
     return min(candidates, key=lambda track: track.subcategory_id is None, default=None)
 
 

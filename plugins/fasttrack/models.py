@@ -259,6 +259,8 @@ class DeadlineWarning(models.Model):
     stage = models.CharField(_("stage"), max_length=16)
     kind = models.CharField(_("kind"), max_length=16, choices=WarningKind.choices)
     created_at = models.DateTimeField(_("recorded at"))
+    # Handed to a delivery task at; claimed again only if that task seems lost.
+    enqueued_at = models.DateTimeField(_("queued for delivery at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:

@@ -58,14 +58,12 @@ def split_term(total: int, weights: Sequence[int]) -> list[int]:
 
     The parts add up to `total`: largest remainders first (earlier parts win ties), then
     a part left with nothing takes a unit from the largest, so that every stage has at
-    least one unit when there are enough units for all. Weights that already add up to
-    `total` come back unchanged.
+    least one unit when there are enough units for all. Positive weights that already
+    add up to `total` come back unchanged.
     """
     if total < 0 or not weights or any(weight < 0 for weight in weights):
         raise ValueError("Split a non-negative total among non-negative weights.")
     weight_sum = sum(weights)
-    if weight_sum == total:
-        return list(weights)
     count = len(weights)
     if weight_sum == 0:
         weights, weight_sum = [1] * count, count

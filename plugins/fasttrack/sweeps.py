@@ -7,9 +7,11 @@ times.
   INSERT … SELECT), then their warning time is cleared (one UPDATE).
 
 Warnings are rows of `DeadlineWarning`, unique per (message, stage, kind): the INSERT
-skips rows that exist (ON CONFLICT DO NOTHING) and returns only the ids it inserted, so a
-warning is recorded once however often, and however concurrently, the sweep runs. Only
-those ids are delivered (`plugins.fasttrack.alerts`), in batches, after commit.
+skips rows that exist (ON CONFLICT DO NOTHING), so a warning is recorded once however
+often, and however concurrently, the sweep runs. Delivery (`plugins.fasttrack.alerts`)
+drains them at a bounded rate: each sweep claims up to `MAX_DELIVERIES_PER_SWEEP`
+undelivered warnings, oldest first, and enqueues them in batches after commit; a claim
+whose task seems lost is claimed again later (deduplication keys keep e-mails single).
 
 Both reads use a partial index holding only the rows still to act on: the migration's
 index on `cms_appeal (deadline)` of running messages not yet overdue, and
@@ -33,9 +35,12 @@ from .models import WHOLE_MESSAGE, AppealClock, DeadlineWarning, WarningKind
 
 PLUGIN_NAME = "fasttrack"
 
-# A warning recorded but not delivered this long after is enqueued again (a lost task).
+# A warning claimed but not delivered this long after is claimed again (a lost task).
 REDELIVER_AFTER = timedelta(minutes=10)
-DELIVERY_BATCH = 500
+# One delivery task sends a batch (well inside the worker's timeout); a sweep hands out
+# at most this many warnings, so a backlog drains over a few runs instead of one.
+DELIVERY_BATCH = 100
+MAX_DELIVERIES_PER_SWEEP = 5_000
 
 
 @dataclass
@@ -43,14 +48,14 @@ class SweepResult:
     marked_overdue: int = 0
     overdue_warnings: list[int] = field(default_factory=list)
     due_soon_warnings: list[int] = field(default_factory=list)
-    redelivered: list[int] = field(default_factory=list)
+    enqueued: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {
             "marked_overdue": self.marked_overdue,
             "overdue_warnings": len(self.overdue_warnings),
             "due_soon_warnings": len(self.due_soon_warnings),
-            "redelivered": len(self.redelivered),
+            "enqueued": len(self.enqueued),
         }
 
 
@@ -128,12 +133,18 @@ def warn_due_stages(now: datetime, region_ids: list[int]) -> list[int]:
     return warning_ids
 
 
-def undelivered_warnings(now: datetime, limit: int = 10_000) -> list[int]:
-    return list(
-        DeadlineWarning.objects.filter(delivered_at__isnull=True,
-                                       created_at__lt=now - REDELIVER_AFTER)
-        .order_by("created_at").values_list("pk", flat=True)[:limit]
+def claim_for_delivery(now: datetime, limit: int) -> list[int]:
+    """Undelivered warnings not yet handed to a task (or whose task seems lost), oldest
+    first, marked as handed out now. Rows another sweep is claiming are skipped."""
+    claimable = (
+        DeadlineWarning.objects.filter(delivered_at__isnull=True)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REDELIVER_AFTER))
+        .order_by("created_at", "pk")
+        .select_for_update(skip_locked=True)
     )
+    ids = list(claimable.values_list("pk", flat=True)[:limit])
+    DeadlineWarning.objects.filter(pk__in=ids).update(enqueued_at=now)
+    return ids
 
 
 def sweep(now: datetime) -> SweepResult:
@@ -143,9 +154,6 @@ def sweep(now: datetime) -> SweepResult:
     with transaction.atomic():
         result.marked_overdue, result.overdue_warnings = mark_overdue(now, region_ids)
         result.due_soon_warnings = warn_due_stages(now, region_ids)
-        result.redelivered = undelivered_warnings(now)
-        enqueue_delivery(
-            result.overdue_warnings + result.due_soon_warnings + result.redelivered,
-            batch=DELIVERY_BATCH,
-        )
+        result.enqueued = claim_for_delivery(now, MAX_DELIVERIES_PER_SWEEP)
+        enqueue_delivery(result.enqueued, batch=DELIVERY_BATCH)
     return result

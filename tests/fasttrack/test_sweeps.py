@@ -159,17 +159,34 @@ def test_a_moved_stage_keeps_its_new_warning_time(region, staff):
     assert len(warn_due_stages(clock.warn_at, enabled_region_ids())) == 1
 
 
-def test_undelivered_warnings_are_enqueued_again(region, staff,
-                                                 django_capture_on_commit_callbacks):
+def test_a_lost_delivery_is_claimed_again_later(region, staff,
+                                               django_capture_on_commit_callbacks):
     appeal = message(status=Status.IN_WORK, deadline=PAST)
-    [warning_id] = mark_overdue(NOW, enabled_region_ids())[1]  # its delivery task was lost
+    with django_capture_on_commit_callbacks(execute=False):  # its delivery task is lost
+        [warning_id] = sweep(NOW).enqueued
+    assert DeadlineWarning.objects.get(pk=warning_id).enqueued_at == NOW
+    assert sweep(NOW + timedelta(minutes=5)).enqueued == []  # still in flight
     with django_capture_on_commit_callbacks(execute=True):
-        result = sweep(NOW + timedelta(minutes=30))
-    assert result.redelivered == [warning_id]
+        assert sweep(NOW + timedelta(minutes=11)).enqueued == [warning_id]
     assert Notification.objects.filter(appeal=appeal, template="fasttrack_overdue").count() == 1
+    assert sweep(NOW + timedelta(minutes=30)).enqueued == []
+
+
+def test_a_backlog_drains_in_bounded_claims(region, monkeypatch):
+    for _ in range(5):
+        message(status=Status.IN_WORK, deadline=PAST)
+    monkeypatch.setattr("plugins.fasttrack.sweeps.MAX_DELIVERIES_PER_SWEEP", 3)
+    from plugins.fasttrack import sweeps
+
+    first = sweeps.sweep(NOW)
+    assert len(first.overdue_warnings) == 5
+    assert len(first.enqueued) == 3
+    assert len(sweeps.sweep(NOW).enqueued) == 2
 
 
 def test_the_sweeps_read_their_partial_indexes(region):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner")
     # The planner may use an index only if the query implies the index's predicate.
     overdue = overdue_candidates(NOW, enabled_region_ids()).values("pk")
     sql, params = overdue.query.sql_with_params()

@@ -87,7 +87,7 @@ def test_a_real_worker_runs_the_sweep_and_warns_once(region, worker):
 
     first = run_on_worker(worker)
     assert first == {"marked_overdue": 1, "overdue_warnings": 1, "due_soon_warnings": 1,
-                     "redelivered": 0}
+                     "enqueued": 2}
     wait_until_queue_empty(worker)
     notifications = Notification.objects.filter(dedup_key__startswith="fasttrack:")
     assert sorted(notifications.values_list("template", "recipient__username")) == [
@@ -99,7 +99,7 @@ def test_a_real_worker_runs_the_sweep_and_warns_once(region, worker):
 
     second = run_on_worker(worker)
     assert second == {"marked_overdue": 0, "overdue_warnings": 0, "due_soon_warnings": 0,
-                      "redelivered": 0}
+                      "enqueued": 0}
     wait_until_queue_empty(worker)
     assert DeadlineWarning.objects.filter(appeal=appeal).count() == 2
     assert notifications.count() == 3
