@@ -160,3 +160,11 @@ def test_a_complete_configuration_passes_the_system_check(oidc_configured):
     from cms.accounts.checks import check_oidc_client
 
     assert check_oidc_client(None) == []
+
+
+def test_a_misconfigured_client_does_not_start_a_login(client, oidc_configured, db):
+    oidc_configured.POS_OIDC_TOKEN_AUTH_METHOD = "client_secret_jwt"  # not supported
+    response = client.get("/accounts/login/")
+    assert response.status_code == 503
+    assert 'data-login-error="not_configured"' in response.content.decode()
+    assert SESSION_KEY not in client.session

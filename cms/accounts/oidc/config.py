@@ -78,14 +78,10 @@ class ClientSettings:
             metadata_ttl=int(get("METADATA_TTL", 3600)),
         )
 
-    @property
-    def is_configured(self) -> bool:
-        return bool(self.issuer and self.client_id)
-
     def problems(self) -> list[str]:
         """What is wrong with these settings, for the system check."""
         found = []
-        if not self.is_configured:
+        if not (self.issuer and self.client_id):
             found.append("POS_OIDC_ISSUER and POS_OIDC_CLIENT_ID must be set")
         if self.token_auth_method not in TOKEN_AUTH_METHODS:
             found.append(

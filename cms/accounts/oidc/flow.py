@@ -49,11 +49,17 @@ class CompletedLogin:
     next_url: str
 
 
+def configured_client() -> ClientSettings:
+    """The client settings, or `not_configured` when they are incomplete or wrong."""
+    conf = ClientSettings.from_settings()
+    if problems := conf.problems():
+        raise LoginRefused("not_configured", "; ".join(problems))
+    return conf
+
+
 def start_login(request, next_url: str) -> str:
     """Remember a new attempt in the session; return the authorisation URL."""
-    conf = ClientSettings.from_settings()
-    if not conf.is_configured:
-        raise LoginRefused("not_configured")
+    conf = configured_client()
     endpoints = provider_endpoints(conf)
     state, nonce, verifier = new_secret(), new_secret(), new_code_verifier()
     redirect_uri = conf.redirect_uri or request.build_absolute_uri(
@@ -87,9 +93,7 @@ def start_login(request, next_url: str) -> str:
 
 def finish_login(request) -> CompletedLogin:
     """Check the callback, exchange the code, verify the ID token, or `LoginRefused`."""
-    conf = ClientSettings.from_settings()
-    if not conf.is_configured:
-        raise LoginRefused("not_configured")
+    conf = configured_client()
     pending = _take(request, request.GET.get("state", ""))
     if "error" in request.GET:
         raise LoginRefused("provider_refused", request.GET.get("error", ""))
@@ -148,7 +152,7 @@ def exchange_code(
                 "client_assertion_type": CLIENT_ASSERTION_TYPE,
                 "client_assertion": assertion,
             }
-        case _:
+        case "none":
             params["client_id"] = conf.client_id
     params = signed(params, endpoints.token_endpoint, "token")
     try:
