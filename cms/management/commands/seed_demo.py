@@ -6,6 +6,7 @@ from wagtail.models import Site
 from cms.portal.demo import create_demo_pages
 from cms.regionconfig.classifier import FILENAME
 from cms.regionconfig.loader import load_region_folder
+from cms.workflow.demo import seed_demo_messages
 
 DEMO_PASSWORD = "demo"
 DEMO_REGION_FOLDER = "demo"
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         )
         citizen.set_password(DEMO_PASSWORD)
         citizen.save(update_fields=["password"])
+        seed_demo_messages(region)
         if settings.POS_DEV_IDP:  # the stand-in's app is installed only then
             from cms.accounts.devprovider.demo import ensure_demo_client
 
