@@ -106,10 +106,11 @@ def test_hook_appeal_admin_panels(demo):
     pm = manager_with(Panels(), name="panels")
     appeal = factories.appeal(save=False)
     answers = hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)
-    assert [panel.title for group in answers if group for panel in group] == ["staff"]
+    # Built-in plugins add panels of their own (the deadline stages); look for this one.
+    assert "staff" in [panel.title for group in answers if group for panel in group]
     demo.disabled_plugins = ["panels"]
     answers = hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)
-    assert not [panel for group in answers if group for panel in group]
+    assert "staff" not in [panel.title for group in answers if group for panel in group]
 
 
 def test_hook_appeal_public_panels(demo):
