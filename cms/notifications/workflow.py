@@ -39,12 +39,18 @@ def _base_url(appeal) -> str:
     return (site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
+# The citizen's page of a message: the name agreed for the portal, then the one it ships.
+CITIZEN_PAGE_URL_NAMES = ("portal:appeal_detail", "portal:message")
+
+
 def citizen_link(appeal) -> str:
-    try:
-        path = reverse("portal:appeal_detail", kwargs={"public_id": appeal.public_id})
-    except NoReverseMatch:
-        return ""
-    return _base_url(appeal) + path
+    for name in CITIZEN_PAGE_URL_NAMES:
+        try:
+            path = reverse(name, kwargs={"public_id": appeal.public_id})
+        except NoReverseMatch:
+            continue
+        return _base_url(appeal) + path
+    return ""
 
 
 def staff_link(appeal) -> str:
