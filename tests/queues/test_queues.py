@@ -140,3 +140,16 @@ def test_filters_search_and_no_free_form_lookups(client, demo):
     # A lookup no filter offers is ignored, never applied to the query.
     leaked = client.get(url, {"citizen__password__startswith": "x"}).content.decode()
     assert f">{pothole.number}<" in leaked and f">{other.number}<" in leaked
+
+
+def test_an_export_is_audited(client, demo):
+    from cms.models import AuditKind, AuditRecord
+
+    message(Status.ON_MODERATION, "cur")
+    client.force_login(demo_staff()["moderator"])
+    response = client.get("/admin/queues/moderation/", {"export": "csv"},
+                          REMOTE_ADDR="10.2.2.2")
+    assert response.status_code == 200
+    record = AuditRecord.objects.get(kind=AuditKind.EXPORT)
+    assert (record.what, record.address, record.data["count"]) == ("moderation.csv",
+                                                                  "10.2.2.2", 1)
