@@ -7,6 +7,8 @@ Called from `appeal_transitioned`, inside the transaction that wrote the event:
 - a status change moves the current stage (and records when a stage was done);
   entering "waiting for the citizen" pauses the clock, leaving it resumes the clock with
   every due time — and the message's deadline — moved by the working time it was paused;
+- a new category (moderation re-categorised the message) plans the stages again from
+  the start with the new subcategory's terms or fast track;
 - a deadline moved by someone else (an approved postponement) moves the stages not yet
   done by the same working time, so each keeps its length.
 """
@@ -56,7 +58,9 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
     if event.kind == EventKind.STATUS_CHANGED:
         changed, resumed = _status_changed(clock, calendar, event.from_value,
                                            event.to_value, event.created_at)
-    if resumed is None:
+    if event.kind == EventKind.CATEGORY_CHANGED:
+        changed = _replan(clock, appeal, calendar)
+    elif resumed is None:
         changed = _follow_deadline(clock, calendar, appeal.deadline) or changed
     if not changed:
         return
@@ -122,6 +126,19 @@ def _status_changed(clock: AppealClock, calendar: WorkingCalendar, from_status: 
     moved = new_stage != clock.stage
     clock.stage = new_stage
     return moved or resumed is not None, resumed
+
+
+def _replan(clock: AppealClock, appeal: Appeal, calendar: WorkingCalendar) -> bool:
+    """Stages not done yet follow the new subcategory's plan (from the same start, plus
+    the time already paused); the last one is the deadline the workflow set."""
+    plan = plan_deadline(appeal, clock.started_at, calendar)
+    deadline = appeal.deadline or plan.due_at
+    for stage in STAGE_ORDER[:-1]:
+        if getattr(clock, f"{stage}_done_at") is None:
+            due = calendar.shift(plan.stages.due(stage), clock.paused_total)
+            setattr(clock, f"{stage}_due", min(due, deadline))
+    clock.approval_due = clock.regular_deadline = deadline
+    return True
 
 
 def _follow_deadline(clock: AppealClock, calendar: WorkingCalendar,

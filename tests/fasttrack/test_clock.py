@@ -9,6 +9,7 @@ from cms.models import AppealEvent, EventKind, Status
 from cms.plugins import hooks_for
 from plugins.fasttrack.models import AppealClock, FastTrackSettings
 from plugins.fasttrack.panels import stage_rows
+from tests import factories
 
 from .conftest import fire, move, register, samara
 
@@ -163,3 +164,18 @@ def test_changing_the_lead_time_reschedules_pending_warnings(region):
     settings.save()
     clock = clock_of(appeal)
     assert clock.warn_at == clock.work_due - timedelta(hours=72)
+
+
+def test_a_new_category_plans_the_stages_again(region):
+    appeal = register("01.01", MONDAY, region=region)
+    new = factories.subcategory("06.05")  # the demo's 24-hour fast track
+    appeal.category, appeal.subcategory = new.category, new
+    choice = hooks_for(region).appeal_deadline(appeal=appeal, start=MONDAY)
+    appeal.deadline, appeal.is_fast_track = choice.due_at, choice.is_fast_track
+    appeal.save()
+    fire(appeal, EventKind.CATEGORY_CHANGED, samara(2026, 3, 2, 11))
+    fire(appeal, EventKind.DEADLINE_CHANGED, samara(2026, 3, 2, 11))
+    clock = clock_of(appeal)
+    assert clock.moderation_due == samara(2026, 3, 2, 14)
+    assert clock.work_due == samara(2026, 3, 4, 12)
+    assert clock.approval_due == clock.regular_deadline == samara(2026, 3, 4, 16)
