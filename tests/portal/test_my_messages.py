@@ -182,3 +182,21 @@ def test_plugins_add_panels_to_the_message_page(
     )
     text = text_of(response)
     assert "Оцените ответ" in text and f"stars: 5 for {own_appeal.number}" in text
+
+
+def test_attachments_live_outside_the_web_root(settings):
+    from pathlib import Path
+
+    location = Path(settings.STORAGES["attachments"]["OPTIONS"]["location"]).resolve()
+    assert settings.STORAGES["attachments"]["OPTIONS"]["base_url"] is None
+    for public in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        assert not location.is_relative_to(Path(public).resolve())
+    storage = Attachment._meta.get_field("file").storage
+    assert Path(storage.location).resolve() == location
+
+
+def test_pages_are_available_in_english(general, citizen_client):
+    response = citizen_client.get("/en" + general.url)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert "Send the message" in response.content.decode()

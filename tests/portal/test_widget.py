@@ -170,3 +170,17 @@ def test_the_demo_host_page_embeds_the_snippet(settings, portal, client):
     assert (
         client.get(reverse("portal:widget_demo", args=["adm-gorsk"])).status_code == 404
     )
+
+
+def test_wagtail_previews_stay_framable_by_the_admin_itself(rf):
+    from django.http import HttpResponse
+
+    from cms.portal.security import FrameAncestorsMiddleware
+
+    def preview(request):
+        response = HttpResponse("preview")
+        response["X-Frame-Options"] = "SAMEORIGIN"  # what Wagtail's preview view sets
+        return response
+
+    response = FrameAncestorsMiddleware(preview)(rf.get("/admin/pages/1/edit/preview/"))
+    assert frame_ancestors(response) == ["'self'"]
