@@ -105,9 +105,14 @@ class Appeal(models.Model):
             models.UniqueConstraint(fields=["region", "number"], name="appeal_number_per_region")
         ]
         indexes = [
-            models.Index(fields=["organisation", "status", "deadline"],
+            # The staff queues, in their order (fast tracks first, then the deadline, then
+            # the newest as the listing's tie-break), so a page is read off the index.
+            models.Index(fields=["organisation", "status", "-is_fast_track", "deadline", "-id"],
                          name="appeal_org_queue"),
-            models.Index(fields=["region", "status", "deadline"], name="appeal_region_queue"),
+            models.Index(fields=["region", "status", "-is_fast_track", "deadline", "-id"],
+                         name="appeal_region_queue"),
+            models.Index(fields=["region", "-is_fast_track", "deadline", "-id"],
+                         name="appeal_region_all"),
             models.Index(fields=["citizen", "-created_at"], name="appeal_citizen_list"),
             # The sweep that resumes postponed messages on their date.
             models.Index(fields=["postponed_until"], name="appeal_postponed_due",

@@ -71,6 +71,21 @@ def _appeal_grants(user) -> QuerySet:
     ).values("content_object_id")
 
 
+def _granted_ids(user, role: Role) -> list[int]:
+    """The regions or organisations where `user` holds `role` (remembered per request).
+
+    Read once and given to the queue's query as literal ids: PostgreSQL then walks the
+    queue's index in its order and stops after a page, where a semi-join on the grant
+    table would make it sort every message of the region first.
+    """
+    cache = user.__dict__.setdefault("_pos_granted_ids", {})
+    if role not in cache:
+        grants = (_region_grants(user, role) if role in REGION_PERMISSIONS
+                  else _organisation_grants(user, role))
+        cache[role] = sorted(grants.values_list("content_object_id", flat=True))
+    return cache[role]
+
+
 def scope(user, role: Role) -> Q | None:
     """A filter on Appeal: the messages within `user`'s grants for `role`, or None when the
     user does not hold the role. A superuser's scope is every message (`pk__isnull=False`,
@@ -81,10 +96,11 @@ def scope(user, role: Role) -> Q | None:
     if user.is_superuser:
         return Q(pk__isnull=False)
     if role in (Role.MODERATOR, Role.CURATOR):
-        return Q(region_id__in=_region_grants(user, role))
+        return Q(region_id__in=_granted_ids(user, role))
     if role in (Role.COORDINATOR, Role.HEAD):
-        return Q(organisation_id__in=_organisation_grants(user, role))
+        return Q(organisation_id__in=_granted_ids(user, role))
     if role == Role.EXECUTOR:
+        # One message per grant: a join on the indexed foreign key of the grant table.
         return Q(pk__in=_appeal_grants(user))
     return None
 
@@ -164,7 +180,7 @@ class AppealPolicy:
 
     def forget(self, user) -> None:
         """Drop what was remembered about `user` (after grants change mid-request)."""
-        for attribute in ("_pos_roles", "_pos_parties"):
+        for attribute in ("_pos_roles", "_pos_parties", "_pos_granted_ids"):
             user.__dict__.pop(attribute, None)
 
     def user_can_view(self, user, appeal: Appeal) -> bool:

@@ -9,9 +9,11 @@ same number of queries whatever its size (related rows come in the page's one qu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.core.paginator import InvalidPage
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +49,8 @@ class Queue:
     statuses: frozenset[Status] | None = None
     overdue_only: bool = False
     icon: str = "list-ul"
+    # A count in the menu is worth its query for work queues, not for a whole region.
+    counted: bool = True
 
     def is_shown_to(self, user) -> bool:
         return bool(self.roles & user_roles(user))
@@ -78,7 +82,7 @@ QUEUES = (
           frozenset({Status.ON_APPROVAL}), icon="tick-inverse"),
     Queue("overdue", _("Overdue"), HANDLING_ROLES, overdue_only=True, icon="warning"),
     Queue("region", _("All messages of the region"),
-          frozenset({Role.CURATOR, Role.MODERATOR}), icon="list-ul"),
+          frozenset({Role.CURATOR, Role.MODERATOR}), icon="list-ul", counted=False),
 )
 
 
@@ -227,15 +231,25 @@ class DeadlineRangeFilter(admin.ListFilter):
 # --- the listing -----------------------------------------------------------------------
 
 
+NUMBER_RE = re.compile(r"^[A-Za-z0-9]+-\d{4}-\d+$")
+
+
 class NumberOrTextSearch(BaseSearchHandler):
-    """By registration number (whole or its last digits) or by words of the text."""
+    """By registration number (whole, or its last digits) or by words of the text.
+
+    A whole number is an exact match on the indexed (region, number) key.
+    """
 
     def search_queryset(self, queryset, search_term, **kwargs):
         term = search_term.strip()
         if not term:
             return queryset
-        return queryset.filter(Q(number__iexact=term) | Q(number__endswith=term)
-                               | Q(text__icontains=term))
+        if NUMBER_RE.match(term):
+            return queryset.filter(number=term.upper())
+        if term.isdigit():
+            return queryset.filter(Q(number__endswith=f"-{term.zfill(6)}")
+                                   | Q(number__endswith=term) | Q(text__icontains=term))
+        return queryset.filter(text__icontains=term)
 
 
 class QueuePermissionHelper(PermissionHelper):
@@ -279,6 +293,32 @@ class QueueIndexView(IndexView):
         specs, has_filters, _remaining, use_distinct = super().get_filters(request)
         return specs, has_filters, {}, use_distinct
 
+    def get_context_data(self, **kwargs):
+        # Counting a big queue is the costly part of its page: count once, and count the
+        # unfiltered queue again only when a filter or a search narrowed the list.
+        queryset = self.queryset
+        result_count = queryset.count()
+        narrowed = bool(self.query) or bool(self.get_filters_params())
+        paginator = self.paginator_class(queryset, self.items_per_page)
+        paginator.__dict__["count"] = result_count
+        try:
+            page_obj = paginator.page(self.page_num)
+        except InvalidPage:
+            page_obj = paginator.page(1)
+        context = {
+            "view": self,
+            "all_count": self.get_base_queryset().count() if narrowed else result_count,
+            "result_count": result_count,
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "elided_page_range": paginator.get_elided_page_range(self.page_num),
+            "object_list": page_obj.object_list,
+            "user_can_create": False,
+            "show_search": self.search_handler.show_search_form,
+            **kwargs,
+        }
+        return super(IndexView, self).get_context_data(**context)
+
     def as_spreadsheet(self, queryset, spreadsheet_format):
         audit.record(kind=AuditKind.EXPORT,
                      what=f"{self.model_admin.queue.key}.{spreadsheet_format}",
@@ -292,7 +332,8 @@ class QueueMenuItem(ModelAdminMenuItem):
     """The queue's menu entry, with the number of messages in it."""
 
     def render_component(self, request):
-        count = self.model_admin.queue.queryset(request.user).count()
+        queue = self.model_admin.queue
+        count = queue.queryset(request.user).count() if queue.counted else 0
         label = f"{self.label} ({count})" if count else self.label
         return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name,
                                      classname=self.classname, attrs=self.attrs)

@@ -54,19 +54,22 @@ def test_a_grant_counts_only_with_the_role_group(demo):
     assert not appeal_policy.instances_user_has_permission_for(fresh(moderator)).exists()
 
 
-def test_visibility_is_one_query_joining_the_direct_grant_tables(demo, django_assert_num_queries):
+def test_visibility_filters_in_sql_on_the_direct_grant_tables(demo,
+                                                              django_assert_num_queries):
     coordinator = fresh(demo_staff()["coordinator"])
     ours = message(Status.SENT_TO_ORGANISATION, "adm-gorsk")
     message(Status.SENT_TO_ORGANISATION, "uad")
     from cms.permissions.policy import user_roles
 
     user_roles(coordinator)  # the role groups: one query, remembered per request
-    with django_assert_num_queries(1) as captured:
+    # The grants (one small query per role, remembered), then the messages.
+    with django_assert_num_queries(2) as captured:
         visible = list(appeal_policy.instances_user_has_permission_for(coordinator))
     assert visible == [ours]
-    sql = captured.captured_queries[0]["sql"]
-    assert "cms_organisationuserobjectpermission" in sql
-    assert "guardian_userobjectpermission" not in sql
+    grants_sql, messages_sql = (q["sql"] for q in captured.captured_queries)
+    assert "cms_organisationuserobjectpermission" in grants_sql
+    assert "guardian_userobjectpermission" not in grants_sql + messages_sql
+    assert '"cms_appeal"."organisation_id" IN' in messages_sql
 
 
 def test_which_messages_a_user_may_act_on(demo):

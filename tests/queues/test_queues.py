@@ -98,7 +98,8 @@ def test_each_role_sees_its_queues_with_counts(client, demo):
          ["On moderation", "All messages of the region"]),
         ("executor", ["My messages in work"], ["Organisation inbox"]),
         ("head", ["On approval"], ["On moderation"]),
-        ("curator", ["All messages of the region (2)"], ["Organisation inbox"]),
+        ("curator", ["All messages of the region", "Overdue"],
+         ["Organisation inbox", "All messages of the region ("]),
     ]:
         client.force_login(staff[username])
         menu = client.get("/admin/").content.decode().encode().decode("unicode_escape")
