@@ -116,8 +116,10 @@ def test_the_first_run_sends_each_warning_by_mail(region, staff,
     assert result.as_dict()["due_soon_warnings"] == 1
     assert sorted(message.to[0] for message in mail.outbox) == [
         "cur.moderator2@demo-oblast.example", "moderator@demo-oblast.example"]
-    subject = mail.outbox[0].subject
-    assert soon.number in subject
+    email = mail.outbox[0]
+    assert soon.number in email.subject
+    assert "02.03.2026 14:00 (Europe/Samara)" in email.body  # due, in the region's zone
+    assert '""' not in email.body  # the stage is named
 
 
 @pytest.mark.parametrize(("stage_status", "expected"), [

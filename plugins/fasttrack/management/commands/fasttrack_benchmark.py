@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, F, When
 from django.utils import timezone
 
 from cms.models import Appeal, Organisation, Region, Status, Subcategory, Territory
@@ -52,8 +53,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=6)
         parser.add_argument("--deliver-sample", type=int, default=500,
                             help="Also time delivering this many warnings (0: skip).")
+        parser.add_argument("--reset", action="store_true",
+                            help="First forget earlier sweeps of generated messages "
+                                 "(overdue flags, warnings, warning times).")
 
-    def handle(self, count, region, batch, seed, deliver_sample, **options):
+    def handle(self, count, region, batch, seed, deliver_sample, reset, **options):
         if not settings.POS_DEMO:
             raise CommandError("This writes a million messages: demo or benchmark "
                                "databases only (POS_DEMO on).")
@@ -65,13 +69,17 @@ class Command(BaseCommand):
             self.generate(region, count, batch, random.Random(seed))
             self.stdout.write(f"generated {count:,} messages in "
                               f"{time.monotonic() - started:.1f} s")
-        with connection.cursor() as cursor:
-            for table in ("cms_appeal", AppealClock._meta.db_table):
-                cursor.execute(f"ANALYZE {table}")  # noqa: S608 - fixed table names
+        if reset:
+            self.reset(region)
+        self.vacuum()
         open_count = Appeal.objects.filter(region=region, status__in=STATUS_WEIGHTS).count()
         self.stdout.write(f"open messages in {region.code}: {open_count:,}")
-        for run in ("first", "second"):
-            self.stdout.write(f"{run} run: " + self.timed_sweep())
+        self.stdout.write("first run: " + self.timed_sweep())
+        self.stdout.write("second run, right after: " + self.timed_sweep())
+        # The first run's updates leave dead index entries until (auto)vacuum removes
+        # them; steady state is a sweep every few minutes over a vacuumed table.
+        self.vacuum()
+        self.stdout.write("third run, after VACUUM: " + self.timed_sweep())
         self.explain()
         if deliver_sample:
             ids = list(DeadlineWarning.objects.filter(delivered_at__isnull=True)
@@ -123,22 +131,47 @@ class Command(BaseCommand):
         )
 
     def timed_sweep(self) -> str:
+        """`sweeps.sweep`, step by step, with a clock on each step."""
         now = timezone.now()
         regions = enabled_region_ids()
-        began = time.monotonic()
+        marks = [time.monotonic()]
         with transaction.atomic():
             marked, overdue = mark_overdue(now, regions)
-            after_overdue = time.monotonic()
+            marks.append(time.monotonic())
             due_soon = warn_due_stages(now, regions)
-            after_due_soon = time.monotonic()
+            marks.append(time.monotonic())
             claimed = claim_for_delivery(now, MAX_DELIVERIES_PER_SWEEP)
             enqueue_delivery(claimed, batch=DELIVERY_BATCH)
-        total = time.monotonic() - began
-        return (f"{total:.2f} s in all — marked {marked:,} overdue and recorded "
-                f"{len(overdue):,} curator warnings in {after_overdue - began:.2f} s; "
-                f"recorded {len(due_soon):,} stage warnings in "
-                f"{after_due_soon - after_overdue:.2f} s; handed {len(claimed):,} to "
-                f"{-(-len(claimed) // DELIVERY_BATCH)} delivery tasks, enqueued at commit")
+            marks.append(time.monotonic())
+        marks.append(time.monotonic())
+        step = [after - before for before, after in zip(marks, marks[1:])]
+        tasks = -(-len(claimed) // DELIVERY_BATCH)
+        return (f"{marks[-1] - marks[0]:.2f} s in all: overdue {step[0]:.2f} s "
+                f"({marked:,} marked, {len(overdue):,} curator warnings); stage warnings "
+                f"{step[1]:.2f} s ({len(due_soon):,}); claiming {len(claimed):,} for "
+                f"delivery {step[2]:.2f} s; commit and enqueuing {tasks} tasks "
+                f"{step[3]:.2f} s")
+
+    def reset(self, region):
+        generated = Appeal.objects.filter(region=region, number__startswith="B")
+        DeadlineWarning.objects.filter(appeal__in=generated).delete()
+        generated.filter(is_overdue=True).update(is_overdue=False)
+        lead = timedelta(hours=24)
+        AppealClock.objects.filter(appeal__in=generated, paused_at__isnull=True).exclude(
+            stage="").update(warn_at=Case(
+                *[When(stage=stage, then=F(f"{stage}_due") - lead)
+                  for stage in ("moderation", "work", "approval")],
+                output_field=DateTimeField(),
+            ))
+        self.stdout.write("reset the generated messages' sweeps")
+
+    def vacuum(self):
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for model in (Appeal, AppealClock, DeadlineWarning):
+                # Fixed table names; VACUUM cannot run inside a transaction.
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")  # noqa: S608
 
     def explain(self):
         query = overdue_candidates(timezone.now(), enabled_region_ids()).values("pk")
