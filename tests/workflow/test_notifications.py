@@ -77,3 +77,19 @@ def test_staff_outside_the_region_administration_see_no_outbox(rejected, client)
     response = client.post(f"/admin/oversight/outbox/{rejected.pk}/retry/")
     rejected.refresh_from_db()
     assert response.status_code == 302 and rejected.attempts == 0
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize("template", [
+    "appeal_registered", "clarification_requested", "appeal_rejected", "appeal_postponed",
+    "appeal_answered", "queue_new_message", "returned_for_rework", "approval_waiting",
+])
+def test_every_letter_renders(template, language, demo):
+    appeal = message(Status.ON_MODERATION)
+    letter = Notification(template=template, email="x@example.org", appeal=appeal, context={
+        "number": appeal.number, "status": "On moderation", "reason": "Причина",
+        "question": "Вопрос", "due": "01.12.2026", "reasons": "Сезон", "until": "20.12.2026",
+        "answer": "Ответ", "link": "https://pos.example/my/1/", "language": language})
+    subject, body = outbox.render(letter)
+    assert appeal.number in subject and appeal.number in body
+    assert "{" not in subject + body
