@@ -40,7 +40,8 @@ def templates_sent_to(user):
                                                                           flat=True))
 
 
-def test_the_whole_chain_writes_history_and_tells_everyone(staff, django_capture_on_commit_callbacks):
+def test_the_whole_chain_writes_history_and_tells_everyone(staff,
+                                                          django_capture_on_commit_callbacks):
     author = citizen()
     sub = factories.subcategory("01.01")
     with django_capture_on_commit_callbacks(execute=True):
