@@ -1,0 +1,33 @@
+"""A region administrator edits the region's rejection reasons and workflow terms."""
+
+from cms.models import RegionWorkflowSettings, RejectionReason, Status
+from tests.workflow.builders import demo_staff, message, other_region
+
+
+def test_the_region_list_of_rejection_reasons_replaces_the_built_in_one(client, demo):
+    foreign = other_region()
+    client.force_login(demo_staff()["editor"])
+    form = client.get("/admin/oversight/rejection-reasons/create/").content.decode()
+    assert f'value="{demo.pk}"' in form and f'value="{foreign.pk}"' not in form
+    response = client.post("/admin/oversight/rejection-reasons/create/", {
+        "region": foreign.pk, "title": "Чужой", "position": 0, "is_active": "on"})
+    assert not RejectionReason.objects.filter(title="Чужой").exists()
+    response = client.post("/admin/oversight/rejection-reasons/create/", {
+        "region": demo.pk, "title": "Вне компетенции области", "position": 1,
+        "is_active": "on"})
+    assert response.status_code == 302
+    assert RejectionReason.objects.filter(region=demo).count() == 1
+
+    appeal = message(Status.ON_MODERATION)
+    client.force_login(demo_staff()["moderator"])
+    page = client.get(f"/admin/messages/{appeal.pk}/").content.decode()
+    assert "Вне компетенции области" in page
+    assert 'value="region:' in page and 'value="obscene"' not in page
+
+
+def test_the_region_sets_its_clarification_term(client, demo):
+    client.force_login(demo_staff()["editor"])
+    response = client.post("/admin/oversight/workflow-settings/create/", {
+        "region": demo.pk, "clarification_days": 5})
+    assert response.status_code == 302
+    assert RegionWorkflowSettings.for_region(demo).clarification_days == 5
