@@ -73,7 +73,7 @@ def wait_until_queue_empty(process) -> None:
         time.sleep(0.2)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_sweep_and_warns_once(region, worker):
     # The scheduler in the cluster would run the same sweep; keep this run explicit.
     Schedule.objects.filter(func=SWEEP).update(next_run=timezone.now() + timedelta(days=1))
