@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from cms.forms import RegionForm
+from cms.region_admin import RegionScopedAdmin, RegionScopedForm
 from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
 
 
@@ -64,9 +65,16 @@ class SubcategoryAdmin(ModelAdmin):
     list_select_related = ("category",)
 
 
-class StaffMembershipAdmin(ModelAdmin):
+class StaffMembershipAdmin(RegionScopedAdmin):
+    """Region administrators manage their own region's staff roles, and no other's."""
+
     model = StaffMembership
+    region_lookup = "organisation__region"
     menu_icon = "user"
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("organisation"), FieldPanel("role")],
+        base_form_class=RegionScopedForm,
+    )
     list_display = ("user", "role", "organisation")
     list_filter = ("role", "organisation__region")
     search_fields = ("user__username", "user__last_name", "organisation__name")

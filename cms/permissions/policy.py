@@ -23,6 +23,7 @@ from cms.models import (
     Appeal,
     AppealUserObjectPermission,
     OrganisationUserObjectPermission,
+    Region,
     RegionUserObjectPermission,
     Role,
 )
@@ -231,3 +232,16 @@ def staff_region_ids(user) -> list[int] | None:
     from_organisations = OrganisationUserObjectPermission.objects.filter(
         user=user).values_list("content_object__region_id", flat=True)
     return sorted(set(from_regions.union(from_organisations)))
+
+
+def configurable_regions(user) -> QuerySet[Region]:
+    """Regions whose configuration (reference data, staff, plugin settings) the user edits.
+
+    A region's content editors edit their own regions; superusers edit every region.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return Region.objects.none()
+    region_ids = region_admin_region_ids(user)
+    if region_ids is None:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=region_ids)

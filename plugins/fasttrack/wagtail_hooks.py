@@ -1,42 +1,19 @@
 """Admin wiring only: fast tracks, calendar amendments and deadline settings under one menu,
-each limited to the regions the user may edit (`plugins.fasttrack.permissions`)."""
+each limited to the regions the user may edit (`cms.region_admin`)."""
 
 from django.contrib.admin import display
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from .forms import RegionScopedForm
+from cms.region_admin import RegionScopedAdmin as CoreRegionScopedAdmin
+from cms.region_admin import RegionScopedForm
+
 from .models import CalendarAmendment, FastTrack, FastTrackSettings
-from .permissions import editable_regions, may_edit_region
 
 
-class RegionEditorPermissionHelper(PermissionHelper):
-    def user_can_list(self, user):
-        return editable_regions(user).exists()
-
-    def user_can_create(self, user):
-        return self.user_can_list(user)
-
-    def user_can_inspect_obj(self, user, obj):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return may_edit_region(user, obj.region_id)
-
-    def user_can_delete_obj(self, user, obj):
-        return may_edit_region(user, obj.region_id)
-
-
-class RegionScopedAdmin(ModelAdmin):
-    permission_helper_class = RegionEditorPermissionHelper
+class RegionScopedAdmin(CoreRegionScopedAdmin):
     list_select_related = ("region",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            region__in=editable_regions(request.user)
-        )
 
 
 class FastTrackAdmin(RegionScopedAdmin):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.permissions.policy import configurable_regions
+
 from .forms import TryRoutingForm
 from .models import RoutingRule
 from .resolver import explain_routing
@@ -22,7 +24,7 @@ class TryRoutingView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "resubmit"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("routing.view_routingrule"):
+        if not configurable_regions(request.user).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -33,6 +35,7 @@ class TryRoutingView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         asked = "region" in self.request.GET
         form = TryRoutingForm(self.request.GET if asked else None)
+        form.fields["region"].queryset = configurable_regions(self.request.user)
         context["form"] = form
         if asked and form.is_valid():
             data = form.cleaned_data

@@ -6,21 +6,22 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from cms.permissions.policy import configurable_regions
+from cms.region_admin import RegionEditorPermissionHelper, RegionScopedAdmin, RegionScopedForm
 
 from .models import RoutingRule, RoutingSettings
 from .views import TryRoutingView
 
 
-class RoutingRulePermissionHelper(PermissionHelper):
+class RoutingRulePermissionHelper(RegionEditorPermissionHelper):
     # A message's history names the rule that routed it, so rules are disabled, not deleted.
-    def user_can_delete_obj(self, user, obj):
-        return False
+    can_delete = False
 
 
-class RoutingRuleAdmin(ModelAdmin):
+class RoutingRuleAdmin(RegionScopedAdmin):
     model = RoutingRule
     menu_label = _("Routing rules")
     menu_icon = "resubmit"
@@ -30,7 +31,7 @@ class RoutingRuleAdmin(ModelAdmin):
     list_filter = ("is_active", "region", "category", "territory", "organisation", "channel")
     search_fields = ("code", "note", "organisation__name", "organisation__short_name")
     list_select_related = ("category", "subcategory", "territory", "organisation")
-    panels = [
+    edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("region"), FieldPanel("code")]),
         MultiFieldPanel(
             [FieldPanel("category"), FieldPanel("subcategory"), FieldPanel("territory"),
@@ -42,7 +43,7 @@ class RoutingRuleAdmin(ModelAdmin):
              FieldPanel("note")],
             heading=_("Where they go"),
         ),
-    ]
+    ], base_form_class=RegionScopedForm)
 
     @display(description=_("category or subcategory"))
     def subject(self, rule):
@@ -61,17 +62,20 @@ class RoutingRuleAdmin(ModelAdmin):
         return rule.get_channel_display() if rule.channel else _("any channel")
 
 
-class RoutingSettingsAdmin(ModelAdmin):
+class RoutingSettingsAdmin(RegionScopedAdmin):
     model = RoutingSettings
     menu_label = _("Widget policy")
     menu_icon = "cog"
     list_display = ("region", "widget_policy")
-    panels = [FieldPanel("region"), FieldPanel("widget_policy", widget=forms.RadioSelect)]
+    edit_handler = ObjectList(
+        [FieldPanel("region"), FieldPanel("widget_policy", widget=forms.RadioSelect)],
+        base_form_class=RegionScopedForm,
+    )
 
 
 class TryRoutingMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("routing.view_routingrule")
+        return configurable_regions(request.user).exists()
 
 
 class RoutingGroup(ModelAdminGroup):
