@@ -9,7 +9,7 @@ sends one twice.
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from cms.models import Role, Status
@@ -39,18 +39,9 @@ def _base_url(appeal) -> str:
     return (site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
-# The citizen's page of a message: the name agreed for the portal, then the one it ships.
-CITIZEN_PAGE_URL_NAMES = ("portal:appeal_detail", "portal:message")
-
-
 def citizen_link(appeal) -> str:
-    for name in CITIZEN_PAGE_URL_NAMES:
-        try:
-            path = reverse(name, kwargs={"public_id": appeal.public_id})
-        except NoReverseMatch:
-            continue
-        return _base_url(appeal) + path
-    return ""
+    """The citizen's page of the message (the portal app is part of the core)."""
+    return _base_url(appeal) + reverse("portal:message", kwargs={"public_id": appeal.public_id})
 
 
 def staff_link(appeal) -> str:
