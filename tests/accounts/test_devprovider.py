@@ -25,7 +25,7 @@ def test_only_dev_and_test_settings_switch_the_stand_in_on(monkeypatch):
 def test_the_stand_in_says_what_it_is(client, db):
     page = client.get("/dev-idp/sign-in/").content.decode()
     assert "data-dev-provider" in page
-    assert "Development stand-in for ЕСИА" in page
+    assert "Заглушка ЕСИА для разработки" in page  # Russian by default
 
 
 def test_signing_in_at_the_stand_in_does_not_log_in_to_the_site(client, db):

@@ -4,6 +4,7 @@ late, the clock paused while waiting for the citizen, and deadlines moved by oth
 from datetime import timedelta
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from cms.models import AppealEvent, EventKind, Status
 from cms.plugins import hooks_for
@@ -64,7 +65,7 @@ def test_stages_move_with_the_status_and_record_when_each_was_done(region):
 def test_the_admin_panel_says_which_stage_is_late(region, django_assert_num_queries):
     appeal = register("01.01", MONDAY, region=region)
     move(appeal, Status.SENT_TO_ORGANISATION, samara(2026, 3, 3, 12))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1), translation.override("en"):
         context = stage_rows(appeal, now=samara(2026, 4, 1, 9))
     states = {row.stage: row.state for row in context["stages"]}
     assert states == {"moderation": "done_late", "work": "late", "approval": "upcoming"}

@@ -92,14 +92,14 @@ def test_each_role_sees_its_queues_with_counts(client, demo):
     message(Status.ON_MODERATION, "cur")
     message(Status.SENT_TO_ORGANISATION, "adm-gorsk")
     for username, shown, hidden in [
-        ("moderator", ["On moderation (1)", "All messages of the region"],
-         ["Organisation inbox", "On approval"]),
-        ("coordinator", ["Organisation inbox (1)", "Overdue"],
-         ["On moderation", "All messages of the region"]),
-        ("executor", ["My messages in work"], ["Organisation inbox"]),
-        ("head", ["On approval"], ["On moderation"]),
-        ("curator", ["All messages of the region", "Overdue"],
-         ["Organisation inbox", "All messages of the region ("]),
+        ("moderator", ["На модерации (1)", "Все сообщения региона"],
+         ["Входящие организации", "На согласовании"]),
+        ("coordinator", ["Входящие организации (1)", "Просрочено"],
+         ["На модерации", "Все сообщения региона"]),
+        ("executor", ["Мои в работе"], ["Входящие организации"]),
+        ("head", ["На согласовании"], ["На модерации"]),
+        ("curator", ["Все сообщения региона", "Просрочено"],
+         ["Входящие организации", "Все сообщения региона ("]),
     ]:
         client.force_login(staff[username])
         menu = client.get("/admin/").content.decode().encode().decode("unicode_escape")

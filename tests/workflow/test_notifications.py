@@ -59,7 +59,7 @@ def test_after_the_last_attempt_it_waits_for_a_person(rejected, monkeypatch, cli
     failed_page = client.get("/admin/oversight/failed/").content.decode()
     assert rejected.email in failed_page
     menu = client.get("/admin/").content.decode().encode().decode("unicode_escape")
-    assert "Failed deliveries (1)" in menu
+    assert "Недоставленные уведомления (1)" in menu  # Russian by default
     letter = client.get(f"/admin/oversight/failed/inspect/{rejected.pk}/").content.decode()
     assert "Не проблема" in letter
 
