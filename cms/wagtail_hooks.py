@@ -1,12 +1,17 @@
 """Admin wiring only: menus and model admins. Rules live in the modules they belong to."""
 
+from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from cms.forms import RegionForm
-from cms.region_admin import RegionScopedAdmin, RegionScopedForm
 from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
+from cms.permissions.policy import configurable_regions
+from cms.region_admin import RegionScopedAdmin, RegionScopedForm
+from cms.staff_accounts import new_staff_account
 
 
 class RegionAdmin(ModelAdmin):
@@ -81,6 +86,11 @@ class StaffMembershipAdmin(RegionScopedAdmin):
     list_select_related = ("user", "organisation")
 
 
+class NewStaffAccountMenuItem(MenuItem):
+    def is_shown(self, request):
+        return configurable_regions(request.user).exists()
+
+
 class ReferenceGroup(ModelAdminGroup):
     menu_label = _("Reference data")
     menu_icon = "folder-open-inverse"
@@ -89,7 +99,19 @@ class ReferenceGroup(ModelAdminGroup):
              StaffMembershipAdmin)
 
 
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        new_staff = NewStaffAccountMenuItem(_("New staff account"), reverse_lazy("staff_new"),
+                                            icon_name="user", order=len(items) + 1)
+        return [*items, new_staff]
+
+
 modeladmin_register(ReferenceGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_staff_account_url():
+    return [path("staff/new/", new_staff_account, name="staff_new")]
 
 # The staff side (queues, message page, outbox, audit trail) registers itself there.
 from cms import staff_wagtail_hooks  # noqa: E402, F401

@@ -1,6 +1,7 @@
 """Region administrators configure their own region only: staff roles and plugin settings."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from cms.models import Organisation, Region, Role, StaffMembership, Territory
@@ -67,3 +68,41 @@ def test_staff_without_an_editor_role_cannot_configure(client, demo):
     client.force_login(moderator)
     assert staff_list(client).status_code in (302, 403)
     assert client.get(reverse("routing_try")).status_code in (302, 403)
+
+
+def test_an_editor_creates_a_staff_account_of_their_region(client, north_editor, other_region,
+                                                           demo):
+    client.force_login(north_editor)
+    url = reverse("staff_new")
+    page = client.get(url)
+    assert page.status_code == 200
+    offered = set(page.context["form"].fields["organisation"].queryset)
+    assert offered == set(other_region.organisations.all())
+
+    demo_org = factories.organisation("minzdrav")
+    refused = client.post(url, {"username": "spy", "first_name": "А", "last_name": "Б",
+                                "email": "spy@example.org", "organisation": demo_org.pk,
+                                "role": "executor"})
+    assert refused.status_code == 200 and "organisation" in refused.context["form"].errors
+    assert not get_user_model().objects.filter(username="spy").exists()
+
+    organisation = other_region.organisations.get()
+    created = client.post(url, {"username": "north.executor", "first_name": "Пётр",
+                                "last_name": "Сидоров", "email": "p@example.org",
+                                "organisation": organisation.pk, "role": "executor"})
+    assert created.status_code == 302
+    user = get_user_model().objects.get(username="north.executor")
+    assert not user.has_usable_password()
+    assert StaffMembership.objects.filter(user=user, organisation=organisation,
+                                          role=Role.EXECUTOR).exists()
+
+    taken = client.post(url, {"username": "north.executor", "first_name": "x", "last_name": "y",
+                              "email": "x@example.org", "organisation": organisation.pk,
+                              "role": "head"})
+    assert "username" in taken.context["form"].errors
+
+
+def test_staff_without_an_editor_role_cannot_create_accounts(client, demo):
+    moderator = StaffMembership.objects.get(role=Role.MODERATOR, user__username="moderator").user
+    client.force_login(moderator)
+    assert client.get(reverse("staff_new")).status_code in (302, 403)
