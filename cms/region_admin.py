@@ -15,7 +15,12 @@ from cms.permissions.policy import configurable_regions
 
 
 def region_id_of(obj, region_lookup: str) -> int | None:
-    """The region id at the end of a lookup path like "organisation__region"."""
+    """The region id at the end of a lookup path like "organisation__region".
+
+    An empty path means the object is the region itself.
+    """
+    if not region_lookup:
+        return obj.pk
     *path, last = region_lookup.split("__")
     for step in path:
         obj = getattr(obj, step, None)
@@ -28,6 +33,7 @@ class RegionEditorPermissionHelper(PermissionHelper):
     """Listing and creating need a region to configure; rows only in the user's regions."""
 
     region_lookup = "region"
+    can_create = True
     can_delete = True
 
     def _may_edit(self, user, obj) -> bool:
@@ -38,7 +44,7 @@ class RegionEditorPermissionHelper(PermissionHelper):
         return configurable_regions(user).exists()
 
     def user_can_create(self, user):
-        return self.user_can_list(user)
+        return self.can_create and self.user_can_list(user)
 
     def user_can_inspect_obj(self, user, obj):
         return False
@@ -55,14 +61,23 @@ class RegionScopedAdmin(ModelAdmin):
 
     permission_helper_class = RegionEditorPermissionHelper
     region_lookup = "region"
+    # None keeps the permission helper's own answer.
+    allow_create: bool | None = None
+    allow_delete: bool | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.permission_helper.region_lookup = self.region_lookup
+        helper = self.permission_helper
+        helper.region_lookup = self.region_lookup
+        if self.allow_create is not None:
+            helper.can_create = self.allow_create
+        if self.allow_delete is not None:
+            helper.can_delete = self.allow_delete
 
     def get_queryset(self, request):
+        lookup = f"{self.region_lookup}__in" if self.region_lookup else "pk__in"
         return super().get_queryset(request).filter(
-            **{f"{self.region_lookup}__in": configurable_regions(request.user)}
+            **{lookup: configurable_regions(request.user)}
         )
 
 

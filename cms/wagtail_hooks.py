@@ -14,8 +14,13 @@ from cms.region_admin import RegionScopedAdmin, RegionScopedForm
 from cms.staff_accounts import new_staff_account
 
 
-class RegionAdmin(ModelAdmin):
+class RegionAdmin(RegionScopedAdmin):
+    """Editors see and edit their own regions; regions are onboarded from files."""
+
     model = Region
+    region_lookup = ""
+    allow_create = False
+    allow_delete = False
     menu_icon = "site"
     list_display = ("name", "code", "time_zone", "default_moderating_organisation")
     search_fields = ("name", "code")
@@ -34,8 +39,11 @@ class RegionAdmin(ModelAdmin):
     )
 
 
-class TerritoryAdmin(ModelAdmin):
+class TerritoryAdmin(RegionScopedAdmin):
+    # The tree is loaded from territories.json (treebeard places nodes); editors rename.
     model = Territory
+    allow_create = False
+    allow_delete = False
     menu_icon = "globe"
     list_display = ("name", "code", "kind", "region")
     list_filter = ("region", "kind")
@@ -44,8 +52,16 @@ class TerritoryAdmin(ModelAdmin):
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("kind")]
 
 
-class OrganisationAdmin(ModelAdmin):
+class OrganisationAdmin(RegionScopedAdmin):
+    # Messages and history name organisations, so they are never deleted.
     model = Organisation
+    allow_delete = False
+    edit_handler = ObjectList(
+        [FieldPanel("region"), FieldPanel("code"), FieldPanel("name"),
+         FieldPanel("short_name"), FieldPanel("kind"), FieldPanel("parent"),
+         FieldPanel("territories"), FieldPanel("website_domains")],
+        base_form_class=RegionScopedForm,
+    )
     menu_icon = "group"
     list_display = ("name", "short_name", "code", "kind", "region")
     list_filter = ("region", "kind")

@@ -106,3 +106,18 @@ def test_staff_without_an_editor_role_cannot_create_accounts(client, demo):
     moderator = StaffMembership.objects.get(role=Role.MODERATOR, user__username="moderator").user
     client.force_login(moderator)
     assert client.get(reverse("staff_new")).status_code in (302, 403)
+
+
+def test_reference_data_lists_only_the_editors_regions(client, north_editor, other_region):
+    client.force_login(north_editor)
+    for name in ("cms_region_modeladmin_index", "cms_organisation_modeladmin_index",
+                 "cms_territory_modeladmin_index"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        rows = response.context["object_list"]
+        region_ids = {getattr(row, "region_id", row.pk) for row in rows}
+        assert region_ids == {other_region.pk}, name
+    demo_org = factories.organisation("minzdrav")
+    edit = reverse("cms_organisation_modeladmin_edit", args=[demo_org.pk])
+    assert client.get(edit).status_code != 200
+    assert client.get(reverse("cms_territory_modeladmin_create")).status_code != 200
