@@ -146,16 +146,17 @@ class RegionFile(RegionConfigFile):
         }
 
 
-class TerritoriesFile(RegionConfigFile):
-    filename = "territories.json"
-    required = True
-    order = 10
-    spec = {
-        "code": ((str,), True),
-        "name": ((str,), True),
-        "kind": ((str,), True),
-        "parent": ((str, None), True),
-    }
+class CodedTreeFile(RegionConfigFile):
+    """A list of entries with a code, a kind and a parent code (territories, organisations).
+
+    Checks the shape of each entry, unique codes, kinds, that parents exist and that no
+    entry is its own ancestor, then declares the codes for the files after it. Subclasses
+    add their own checks in `validate_item` and `validate_tree`.
+    """
+
+    noun = ""
+    kinds: frozenset[str] = frozenset()
+    spec: dict = {}
 
     def validate(self, data, ctx):
         file = self.filename
@@ -163,7 +164,6 @@ class TerritoriesFile(RegionConfigFile):
             return
         seen: set[str] = set()
         parents: dict[str, str | None] = {}
-        kinds = set(TerritoryKind.values)
         for index, item in enumerate(data):
             key = f"[{index}]"
             if not check_object(ctx, file, key, item, self.spec):
@@ -174,20 +174,44 @@ class TerritoriesFile(RegionConfigFile):
             key = f"[{index}] ({item['code']})"
             _check_code(ctx, file, f"{key}.code", item["code"])
             check_unique(ctx, file, f"{key}.code", seen, item["code"])
-            if item["kind"] not in kinds:
-                ctx.problem(file, f"{key}.kind",
-                            f"unknown kind {item['kind']!r} (expected one of: {', '.join(kinds)})")
-            parents[item["code"]] = item["parent"]
-        roots = [code for code, parent in parents.items() if parent is None]
-        if len(roots) != 1:
-            ctx.problem(file, "(top level)",
-                        f"there must be exactly one root territory (parent null), found {len(roots)}")
+            if item["kind"] not in self.kinds:
+                ctx.problem(file, f"{key}.kind", f"unknown kind {item['kind']!r} "
+                            f"(expected one of: {', '.join(sorted(self.kinds))})")
+            self.validate_item(item, key, ctx)
+            parents[item["code"]] = item.get("parent")
+        self.validate_tree(parents, ctx)
         for code, parent in parents.items():
             if parent is not None and parent not in parents:
-                ctx.problem(file, f"({code}).parent", f"unknown territory {parent!r}")
+                ctx.problem(file, f"({code}).parent", f"unknown {self.noun} {parent!r}")
         for code in _find_cycles(parents):
-            ctx.problem(file, f"({code}).parent", "the territory is its own ancestor")
-        ctx.codes("territory").update(parents)
+            ctx.problem(file, f"({code}).parent", f"the {self.noun} is its own ancestor")
+        ctx.codes(self.noun).update(parents)
+
+    def validate_item(self, item, key, ctx) -> None:
+        """Checks of one well-formed entry beyond the common ones."""
+
+    def validate_tree(self, parents: dict[str, str | None], ctx) -> None:
+        """Checks of the whole list (e.g. a single root)."""
+
+
+class TerritoriesFile(CodedTreeFile):
+    filename = "territories.json"
+    required = True
+    order = 10
+    noun = "territory"
+    kinds = frozenset(TerritoryKind.values)
+    spec = {
+        "code": ((str,), True),
+        "name": ((str,), True),
+        "kind": ((str,), True),
+        "parent": ((str, None), True),
+    }
+
+    def validate_tree(self, parents, ctx):
+        roots = [code for code, parent in parents.items() if parent is None]
+        if len(roots) != 1:
+            ctx.problem(self.filename, "(top level)",
+                        f"there must be exactly one root territory (parent null), found {len(roots)}")
 
     def load(self, region, data, report):
         existing = {t.code: t for t in Territory.objects.filter(region=region)}
@@ -257,10 +281,12 @@ def _parents_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
-class OrganisationsFile(RegionConfigFile):
+class OrganisationsFile(CodedTreeFile):
     filename = "organisations.json"
     required = True
     order = 20
+    noun = "organisation"
+    kinds = frozenset(OrganisationKind.values)
     spec = {
         "code": ((str,), True),
         "name": ((str,), True),
@@ -271,43 +297,19 @@ class OrganisationsFile(RegionConfigFile):
         "website_domains": ((list,), False),
     }
 
-    def validate(self, data, ctx):
+    def validate_item(self, item, key, ctx):
         file = self.filename
-        if not check_list(ctx, file, data):
-            return
-        seen: set[str] = set()
-        parents: dict[str, str | None] = {}
-        kinds = set(OrganisationKind.values)
         territories = ctx.codes("territory")
-        for index, item in enumerate(data):
-            key = f"[{index}]"
-            if not check_object(ctx, file, key, item, self.spec):
-                if _declared_code(item):
-                    parents.setdefault(item["code"], _declared_parent(item))
-                continue
-            key = f"[{index}] ({item['code']})"
-            _check_code(ctx, file, f"{key}.code", item["code"])
-            check_unique(ctx, file, f"{key}.code", seen, item["code"])
-            if item["kind"] not in kinds:
-                ctx.problem(file, f"{key}.kind", f"unknown kind {item['kind']!r}")
-            for t_index, code in enumerate(check_string_list(ctx, file, f"{key}.territories",
-                                                             item["territories"])):
-                if code not in territories:
-                    ctx.problem(file, f"{key}.territories[{t_index}]",
-                                f"unknown territory {code!r}")
-            domains = check_string_list(ctx, file, f"{key}.website_domains",
-                                        item.get("website_domains", []))
-            for d_index, domain in enumerate(domains):
-                if not HOSTNAME_RE.match(domain):
-                    ctx.problem(file, f"{key}.website_domains[{d_index}]",
-                                f"{domain!r} is not a host name")
-            parents[item["code"]] = item.get("parent")
-        for code, parent in parents.items():
-            if parent is not None and parent not in parents:
-                ctx.problem(file, f"({code}).parent", f"unknown organisation {parent!r}")
-        for code in _find_cycles(parents):
-            ctx.problem(file, f"({code}).parent", "the organisation is its own ancestor")
-        ctx.codes("organisation").update(parents)
+        for t_index, code in enumerate(check_string_list(ctx, file, f"{key}.territories",
+                                                         item["territories"])):
+            if code not in territories:
+                ctx.problem(file, f"{key}.territories[{t_index}]", f"unknown territory {code!r}")
+        domains = check_string_list(ctx, file, f"{key}.website_domains",
+                                    item.get("website_domains", []))
+        for d_index, domain in enumerate(domains):
+            if not HOSTNAME_RE.match(domain):
+                ctx.problem(file, f"{key}.website_domains[{d_index}]",
+                            f"{domain!r} is not a host name")
 
     def load(self, region, data, report):
         territories = {t.code: t for t in Territory.objects.filter(region=region)}
