@@ -8,6 +8,7 @@ by one rule: `cms.permissions.policy.configurable_regions`.
 from __future__ import annotations
 
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
@@ -95,3 +96,10 @@ class RegionScopedForm(WagtailAdminModelForm):
             self.fields["organisation"].queryset = (
                 self.fields["organisation"].queryset.filter(region__in=regions)
             )
+
+
+class RegionEditorMenuItem(MenuItem):
+    """An admin menu link shown only to those who configure at least one region."""
+
+    def is_shown(self, request):
+        return configurable_regions(request.user).exists()

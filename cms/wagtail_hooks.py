@@ -3,14 +3,12 @@
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from cms.forms import RegionForm
 from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
-from cms.permissions.policy import configurable_regions
-from cms.region_admin import RegionScopedAdmin, RegionScopedForm
+from cms.region_admin import RegionEditorMenuItem, RegionScopedAdmin, RegionScopedForm
 from cms.staff_accounts import new_staff_account
 
 
@@ -102,11 +100,6 @@ class StaffMembershipAdmin(RegionScopedAdmin):
     list_select_related = ("user", "organisation")
 
 
-class NewStaffAccountMenuItem(MenuItem):
-    def is_shown(self, request):
-        return configurable_regions(request.user).exists()
-
-
 class ReferenceGroup(ModelAdminGroup):
     menu_label = _("Reference data")
     menu_icon = "folder-open-inverse"
@@ -114,11 +107,10 @@ class ReferenceGroup(ModelAdminGroup):
     items = (RegionAdmin, TerritoryAdmin, OrganisationAdmin, CategoryAdmin, SubcategoryAdmin,
              StaffMembershipAdmin)
 
-
     def get_submenu_items(self):
         items = super().get_submenu_items()
-        new_staff = NewStaffAccountMenuItem(_("New staff account"), reverse_lazy("staff_new"),
-                                            icon_name="user", order=len(items) + 1)
+        new_staff = RegionEditorMenuItem(_("New staff account"), reverse_lazy("staff_new"),
+                                         icon_name="user", order=len(items) + 1)
         return [*items, new_staff]
 
 

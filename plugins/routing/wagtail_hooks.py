@@ -5,12 +5,15 @@ from django.contrib.admin import display
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from cms.permissions.policy import configurable_regions
-from cms.region_admin import RegionEditorPermissionHelper, RegionScopedAdmin, RegionScopedForm
+from cms.region_admin import (
+    RegionEditorMenuItem,
+    RegionEditorPermissionHelper,
+    RegionScopedAdmin,
+    RegionScopedForm,
+)
 
 from .models import RoutingRule, RoutingSettings
 from .views import TryRoutingView
@@ -73,11 +76,6 @@ class RoutingSettingsAdmin(RegionScopedAdmin):
     )
 
 
-class TryRoutingMenuItem(MenuItem):
-    def is_shown(self, request):
-        return configurable_regions(request.user).exists()
-
-
 class RoutingGroup(ModelAdminGroup):
     menu_label = _("Routing")
     menu_icon = "resubmit"
@@ -86,8 +84,8 @@ class RoutingGroup(ModelAdminGroup):
 
     def get_submenu_items(self):
         items = super().get_submenu_items()
-        try_it = TryRoutingMenuItem(_("Try routing"), reverse_lazy("routing_try"),
-                                    icon_name="search", order=len(items) + 1)
+        try_it = RegionEditorMenuItem(_("Try routing"), reverse_lazy("routing_try"),
+                                      icon_name="search", order=len(items) + 1)
         return [*items, try_it]
 
 
