@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from cms.models import Region
 from cms.plugins import reset_plugin_manager
@@ -24,6 +25,15 @@ def pytest_configure(config):
         "django.db.backends.postgresql"
     ):
         raise pytest.UsageError("CI runs the tests on PostgreSQL: set DATABASE_URL.")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to an /en/ page leaves
+    English active in the thread, which would change the next test's URLs and texts."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

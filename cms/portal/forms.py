@@ -4,6 +4,10 @@ One message = one problem = one addressee: one category, one subcategory, one te
 one text. The subcategory list holds only the chosen category's subcategories, so the
 form works without JavaScript (a "show subcategories" button posts the form back); the
 script only makes that instant.
+
+Files that passed their checks on a post that failed are held for the next try
+(`cms.portal.held_uploads`); `keep_files` lists them, ticked, and counts them with the
+new files against the page's limits.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from wagtail.contrib.forms.forms import FormBuilder
 
 from cms.models import Subcategory, Territory
 
+from .held_uploads import as_clean_file, held_for
 from .uploads import accept_extensions, check_file
 
 TEXT_MAX_LENGTH = 5000
@@ -109,6 +114,12 @@ class AppealForm(forms.Form):
         ),
         error_messages={"required": _("Write your message.")},
     )
+    keep_files = forms.MultipleChoiceField(
+        label=_("Files already attached"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kept from your previous try. Untick a file to leave it out."),
+    )
     files = MultipleFileField(label=_("Photos and files"), required=False)
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data"),
@@ -118,10 +129,13 @@ class AppealForm(forms.Form):
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, page, **kwargs):
+    def __init__(self, *args, page, citizen=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.page = page
+        # New files that passed their checks, set by clean_files: held if the form fails.
+        self.checked_uploads = []
+        self.files_not_kept = 0
         region = page.region
         self.fields["category"].queryset = page.offered_categories()
         self.fields["territory"].queryset = (
@@ -132,13 +146,19 @@ class AppealForm(forms.Form):
         self.fields["subcategory"].queryset = self._subcategories_for(
             self._chosen_category()
         )
-        if not self.is_bound and not self.initial.get("idempotency_key"):
+        # Only a key that came back from the citizen can have files held under it.
+        self.form_key = self._posted_form_key()
+        if self.form_key is None and not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4()
+        self.held = []
         files = self.fields["files"]
         if page.max_files == 0 or not page.allowed_file_types:
             del self.fields["files"]
+            del self.fields["keep_files"]
         else:
-            files.widget.attrs["accept"] = accept_extensions(page.allowed_file_types)
+            if citizen is not None and self.form_key is not None:
+                self.add_held(held_for(citizen, self.form_key), ticked=False)
+            files.widget.attrs.update(self._file_limit_attrs())
             files.help_text = _(
                 "Up to %(count)s files, each up to %(size)s: %(types)s."
             ) % {
@@ -156,6 +176,48 @@ class AppealForm(forms.Form):
         # Core fields first, the editor's questions next, consent and key last.
         order = [n for n in self.fields if n not in ("consent", "idempotency_key")]
         self.order_fields(order + ["consent", "idempotency_key"])
+
+    def _posted_form_key(self) -> uuid.UUID | None:
+        value = (
+            self.data.get("idempotency_key")
+            if self.is_bound
+            else self.initial.get("idempotency_key")
+        )
+        try:
+            return uuid.UUID(str(value)) if value else None
+        except ValueError:
+            return None
+
+    def add_held(self, rows, *, ticked=True) -> None:
+        """Offer held files under `keep_files`; `ticked` ones come back chosen."""
+        self.held.extend(rows)
+        self.fields["keep_files"].choices = [
+            (str(held.token), f"{held.original_name} ({filesizeformat(held.size)})")
+            for held in self.held
+        ]
+        if not ticked or not rows:
+            return
+        tokens = [str(held.token) for held in rows]
+        if self.is_bound:
+            self.data = self.data.copy()
+            for token in tokens:
+                self.data.appendlist("keep_files", token)
+        else:
+            self.initial["keep_files"] = [*self.initial.get("keep_files", []), *tokens]
+
+    def _file_limit_attrs(self) -> dict:
+        """The page's rules on the file input: the script checks them before sending,
+        so a too large choice is refused in the browser, with nothing lost."""
+        limit = filesizeformat(self.page.max_file_size)
+        return {
+            "accept": accept_extensions(self.page.allowed_file_types),
+            "data-max-files": self.page.max_files,
+            "data-max-size": self.page.max_file_size,
+            "data-too-many": _("Attach at most %(count)s files.")
+            % {"count": self.page.max_files},
+            "data-too-large": _("“%(name)s” is larger than %(limit)s.")
+            % {"name": "{name}", "limit": limit},
+        }
 
     def _type_labels(self):
         from .uploads import FILE_TYPES
@@ -191,9 +253,15 @@ class AppealForm(forms.Form):
             raise ValidationError(_("Write your message."), code="required")
         return text
 
+    def clean_keep_files(self):
+        tokens = set(self.cleaned_data.get("keep_files") or [])
+        return [held for held in self.held if str(held.token) in tokens]
+
     def clean_files(self):
+        """New files checked, plus the kept ones: together within the page's limits."""
         files = self.cleaned_data.get("files") or []
-        if len(files) > self.page.max_files:
+        kept = self.cleaned_data.get("keep_files") or []
+        if len(files) + len(kept) > self.page.max_files:
             raise ValidationError(
                 _("Attach at most %(count)s files."),
                 params={"count": self.page.max_files},
@@ -209,9 +277,10 @@ class AppealForm(forms.Form):
                 )
             except ValidationError as error:
                 errors.extend(error.error_list)
+        self.checked_uploads = clean
         if errors:
             raise ValidationError(errors)
-        return clean
+        return [as_clean_file(held) for held in kept] + clean
 
     def clean(self):
         cleaned = super().clean()

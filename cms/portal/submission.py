@@ -1,15 +1,16 @@
 """Serving a submission page: show the form, take it back, register the message.
 
 `do_submit_appeal` is the write path: it registers through `cms.registration` and stores
-the citizen's files in the same transaction. The page (portal channel) and the widget
-(widget channel, with its organisation) both come through `serve_submission`.
+the citizen's files in the same transaction (a rollback deletes them again). The page
+(portal channel) and the widget (widget channel, with its organisation) both come through
+`serve_submission`. A form that comes back, with an error or to show subcategories, holds
+the files that passed their checks (`cms.portal.held_uploads`).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +18,9 @@ from django.utils.http import urlencode
 
 from cms.models import Attachment, AttachmentKind, Channel
 from cms.registration import NewAppeal, do_register_appeal
+from cms.stored_files import atomic_with_files
 
+from . import held_uploads
 from .forms import AppealForm
 from .ratelimit import check_submission_rate
 from .security import strict_csp
@@ -37,7 +40,7 @@ def do_submit_appeal(
     """Register the message of a valid form with its files; returns (appeal, created).
 
     A form posted twice (same idempotency key) returns the first message and stores
-    nothing new.
+    nothing new. Files held for the form are released either way.
     """
     data = form.cleaned_data
     new = NewAppeal(
@@ -55,7 +58,7 @@ def do_submit_appeal(
         extra_answers=form.extra_answers(),
         idempotency_key=data["idempotency_key"],
     )
-    with transaction.atomic():
+    with atomic_with_files() as writes:
         appeal, created = do_register_appeal(new)
         if created:
             for clean in data.get("files") or []:
@@ -67,22 +70,40 @@ def do_submit_appeal(
                     size=len(clean.data),
                     uploaded_by=citizen,
                 )
-                attachment.file.save(
-                    clean.extension, ContentFile(clean.data), save=False
-                )
+                writes.save(attachment.file, clean.extension, ContentFile(clean.data))
                 attachment.save()
+        held_uploads.release(citizen, data["idempotency_key"])
     return appeal, created
 
 
+def hold_checked_files(form: AppealForm, citizen) -> None:
+    """Keep the new files that passed their checks, and offer them on `form`."""
+    if form.form_key is None:
+        return
+    rows, form.files_not_kept = held_uploads.hold(
+        citizen, form.form_key, form.checked_uploads
+    )
+    form.add_held(rows)
+
+
 def form_from_post(page, request) -> AppealForm:
-    """An unbound form showing what was posted (a refresh, not a submission)."""
-    probe = AppealForm(page=page)
+    """An unbound form showing what was posted (a refresh, not a submission).
+
+    The files chosen so far are checked and held, so the refresh loses none of them.
+    """
+    posted = AppealForm(request.POST, request.FILES, page=page, citizen=request.user)
+    posted.is_valid()  # only to check the files; errors wait for the real submit
     initial = {
-        name: field.widget.value_from_datadict(request.POST, {}, probe.add_prefix(name))
-        for name, field in probe.fields.items()
+        name: field.widget.value_from_datadict(
+            posted.data, {}, posted.add_prefix(name)
+        )
+        for name, field in posted.fields.items()
         if name != "files"
     }
-    return AppealForm(page=page, initial=initial)
+    form = AppealForm(page=page, initial=initial, citizen=request.user)
+    form.checked_uploads = posted.checked_uploads
+    hold_checked_files(form, request.user)
+    return form
 
 
 def serve_submission(
@@ -111,7 +132,6 @@ def serve_submission(
             return strict_csp(response)
         return redirect_to_login(request.get_full_path(), login_url=LOGIN_URL)
 
-    status = 200
     if request.method == "POST" and REFRESH in request.POST:
         form = form_from_post(page, request)
     elif request.method == "POST":
@@ -128,7 +148,7 @@ def serve_submission(
             )
             response["Retry-After"] = str(verdict.retry_after)
             return strict_csp(response)
-        form = AppealForm(request.POST, request.FILES, page=page)
+        form = AppealForm(request.POST, request.FILES, page=page, citizen=request.user)
         if form.is_valid():
             channel = (
                 Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
@@ -145,7 +165,7 @@ def serve_submission(
                 else reverse("portal:confirmation", args=[appeal.public_id])
             )
             return redirect(url)
-        status = 200
+        hold_checked_files(form, request.user)
     else:
         initial = {}
         if request.GET.get("category", "").isdigit():
@@ -162,7 +182,7 @@ def serve_submission(
             **(extra_context or {}),
         }
     )
-    response = TemplateResponse(request, template, context, status=status)
+    response = TemplateResponse(request, template, context)
     return strict_csp(response)
 
 

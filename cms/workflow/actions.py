@@ -42,6 +42,7 @@ from cms.notifications.workflow import local_date, notify_transition
 from cms.permissions.grants import grant_executor, revoke_executor, role_holders
 from cms.permissions.policy import appeal_policy
 from cms.plugins import hooks_for
+from cms.stored_files import atomic_with_files
 
 from . import table
 from .errors import ActionRefused, InvalidInput, StaleVersion
@@ -372,13 +373,13 @@ def do_submit_answer(appeal_pk: int, actor, text: str, files=(), keep_files=(),
                      version: int | None = None) -> Answer:
     """Send the answer (text and files) to the head for approval. `keep_files` are
     Attachment ids of an earlier draft of this message to carry over."""
-    with transaction.atomic():
+    with atomic_with_files() as writes:
         appeal, row = _begin(appeal_pk, actor, Action.SUBMIT_ANSWER, version)
         text = _require(text, _("Write the answer."))
         kept = list(Attachment.objects.filter(
             appeal=appeal, kind=AttachmentKind.ANSWER, pk__in=list(keep_files)))
         answer = Answer.objects.create(appeal=appeal, author=actor, text=text)
-        store_answer_files(answer, files, actor, kept=kept)
+        store_answer_files(answer, files, actor, writes, kept=kept)
         event = _status_event(appeal, row, actor, data={"answer": answer.pk})
         _finish(appeal, row, actor, [event])
         return answer

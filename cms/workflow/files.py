@@ -47,11 +47,12 @@ def check_answer_file(upload) -> str:
     return known[0]
 
 
-def store_answer_files(answer, uploads, actor, kept=()) -> list[Attachment]:
+def store_answer_files(answer, uploads, actor, writes, kept=()) -> list[Attachment]:
     """Attach new uploads, and copies of `kept` files of an earlier draft, to `answer`.
 
-    A kept file is a new row pointing at the same stored file: drafts keep their own
-    lists, and stored files are never deleted.
+    New files are saved through `writes` (`cms.stored_files`), so a rolled-back answer
+    leaves none behind. A kept file is a new row pointing at the same stored file:
+    drafts keep their own lists, and committed files are never deleted.
     """
     stored = []
     for old in kept:
@@ -67,7 +68,7 @@ def store_answer_files(answer, uploads, actor, kept=()) -> list[Attachment]:
             original_name=PurePath(upload.name).name[:255], content_type=content_type,
             size=upload.size, uploaded_by=actor,
         )
-        attachment.file.save(upload.name, upload, save=False)
+        writes.save(attachment.file, upload.name, upload)
         attachment.save()
         stored.append(attachment)
     return stored

@@ -63,6 +63,9 @@ MIDDLEWARE = [
     # Above XFrameOptionsMiddleware: it mirrors that header's decision in CSP.
     "cms.portal.security.FrameAncestorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refuses an oversized body before any view (or CSRF's check) reads it; below the
+    # framing middleware so its page gets their headers too.
+    "cms.request_limits.RequestBodyLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -218,6 +221,10 @@ POS_CONFIG_DIR = Path(env("POS_CONFIG_DIR", str(BASE_DIR / "config" / "regions")
 
 # Demo-only behaviour (seed_demo accounts with a known password). Only dev.py turns it on.
 POS_DEMO = False
+
+# All the files of one form together, in MB: submission pages may not allow more, and a
+# larger request body is refused unread (cms.request_limits). Answers: 10 files of 10 MB.
+POS_MAX_FILES_TOTAL_MB = int(env("POS_MAX_FILES_TOTAL_MB", "100"))
 
 # Citizens' files live outside the web root: only a view that checks permission serves them.
 ATTACHMENTS_ROOT = Path(env("ATTACHMENTS_ROOT", str(VAR_DIR / "attachments")))

@@ -117,18 +117,32 @@ def test_citizen_submits_follows_and_uses_the_widget(
     sign_in(page, live_server)
     page.wait_for_url(live_server.url + general.url)
 
-    # A mistake first: the error is announced by the field.
+    # Too many files are refused in the browser, before anything is sent.
     assert_accessible(page)
-    fill_pothole(page, "", with_photo=False)
+    fill_pothole(page, "Яма")
+    photo = {"mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+    page.locator("input[name=files]").set_input_files(
+        files=[{**photo, "name": f"p{i}.jpg"} for i in range(6)]
+    )
+    page.click("button[data-submit]")
+    page.wait_for_selector("#id_files_limit[role=alert]:not([hidden])")
+    assert "не более 5" in page.text_content("#id_files_limit")
+    assert page.input_value("textarea[name=text]") == "Яма"
+    assert not Appeal.objects.exists()
+
+    # A mistake on the server: the error is announced by the field, the photo is kept.
+    fill_pothole(page, "")
     page.click("button[data-submit]")
     page.wait_for_selector("#id_text_error[role=alert]")
     assert page.eval_on_selector(
         "[data-error-summary]", "el => el === document.activeElement"
     )
     assert page.input_value("input[name=address]") == "ул. Ленина, 5"
+    assert page.locator("input[name=keep_files]").is_checked()
     assert_accessible(page)
 
-    fill_pothole(page, "Яма на проезжей части у дома 5")
+    # Sent without attaching the photo again: the kept one goes with the message.
+    fill_pothole(page, "Яма на проезжей части у дома 5", with_photo=False)
     page.click("button[data-submit]")
     number = page.text_content("[data-number]").strip()
     appeal = Appeal.objects.get(number=number)

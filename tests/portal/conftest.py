@@ -13,7 +13,7 @@ from PIL import Image
 
 from cms.models import Attachment
 from cms.portal.demo import create_demo_pages
-from cms.portal.models import SubmissionPage
+from cms.portal.models import HeldUpload, SubmissionPage
 from tests import factories
 
 
@@ -26,11 +26,12 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def attachments_dir(monkeypatch, tmp_path):
-    """Citizens' files go to a temporary directory (the field's storage is bound at
-    import, so it is swapped on the field itself)."""
+    """Citizens' files, attached and held, go to a temporary directory (a field's
+    storage is bound at import, so it is swapped on the fields themselves)."""
     location = tmp_path / "attachments"
-    field = Attachment._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=str(location)))
+    storage = FileSystemStorage(location=str(location))
+    for model in (Attachment, HeldUpload):
+        monkeypatch.setattr(model._meta.get_field("file"), "storage", storage)
     return location
 
 

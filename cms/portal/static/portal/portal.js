@@ -37,10 +37,50 @@
     });
   }
 
+  /* The page's file rules checked before sending: a too large choice would be refused
+     unread by the server, and the browser would not keep what was typed. */
+  function guardFileLimits(form) {
+    var input = form.querySelector("input[type=file][data-max-files]");
+    if (!input) { return; }
+    var message = document.createElement("p");
+    message.className = "errors";
+    message.id = input.id + "_limit";
+    message.setAttribute("role", "alert");
+    message.hidden = true;
+    input.insertAdjacentElement("afterend", message);
+    var described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (described ? described + " " : "") + message.id);
+
+    function problem() {
+      var kept = form.querySelectorAll("input[name=keep_files]:checked").length;
+      if (input.files.length + kept > Number(input.dataset.maxFiles)) {
+        return input.dataset.tooMany;
+      }
+      for (var i = 0; i < input.files.length; i++) {
+        if (input.files[i].size > Number(input.dataset.maxSize)) {
+          return input.dataset.tooLarge.replace("{name}", input.files[i].name);
+        }
+      }
+      return "";
+    }
+    function check() {
+      var text = problem();
+      message.textContent = text;
+      message.hidden = !text;
+      if (text) { input.setAttribute("aria-invalid", "true"); }
+      return !text;
+    }
+    input.addEventListener("change", check);
+    form.addEventListener("submit", function (event) {
+      if (!check()) { event.preventDefault(); input.focus(); }
+    });
+  }
+
   /* One click sends one message: the idempotency key guards the server, this the UI. */
   function guardDoubleSubmit(form) {
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
+      if (event.defaultPrevented) { return; }
       if (submitter && submitter.name === "refresh") { return; }
       if (form.dataset.sending) { event.preventDefault(); return; }
       form.dataset.sending = "1";
@@ -74,6 +114,7 @@
     document.querySelectorAll("[data-appeal-form]").forEach(function (form) {
       enhanceCategories(form);
       enhanceLocation(form);
+      guardFileLimits(form);
       guardDoubleSubmit(form);
     });
     focusErrors();
