@@ -11,11 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cms.models import Appeal, AppealEvent, Channel, EventKind, RegistrationCounter, Status
-from cms.notifications import notify
 from cms.notifications.workflow import notify_transition
 from cms.plugins import hooks_for
 from cms.workflow import table
@@ -55,13 +54,22 @@ def citizen_snapshot(citizen) -> dict:
 
 
 def next_registration_number(region, now: datetime) -> str:
-    """`<REGION>-<YEAR>-<NNNNNN>`, unique per region and year (the counter row is locked)."""
+    """`<REGION>-<YEAR>-<NNNNNN>`, unique per region and year.
+
+    One upsert takes the next value and keeps the counter row locked until commit, so
+    concurrent registrations in a region queue here and never share a number.
+    """
     year = now.astimezone(region.tzinfo).year
-    counter, _created = RegistrationCounter.objects.get_or_create(region=region, year=year)
-    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{region.code.upper()}-{year}-{counter.last_value:06d}"
+    table = connection.ops.quote_name(RegistrationCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (region_id, year, last_value) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (region_id, year) "
+            f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
+            [region.pk, year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{region.code.upper()}-{year}-{value:06d}"
 
 
 def do_register_appeal(data: NewAppeal) -> tuple[Appeal, bool]:
@@ -129,10 +137,10 @@ def _register(data: NewAppeal) -> Appeal:
                     from_value=Status.REGISTERED, to_value=INITIAL_STATUS,
                     is_public=REGISTER.public, data={"action": REGISTER.action}),
     ]
+    AppealEvent.objects.bulk_create(events)
     for event in events:
-        event.save()
         hooks.appeal_transitioned(appeal=appeal, event=event)
-    notify(
+    confirmation = dict(
         template="appeal_registered",
         email=appeal.citizen_snapshot.get("email", ""),
         recipient=data.citizen,
@@ -140,5 +148,5 @@ def _register(data: NewAppeal) -> Appeal:
         context={"number": appeal.number},
         dedup_key=f"registered:{appeal.pk}",
     )
-    notify_transition(appeal, REGISTER, events[-1])
+    notify_transition(appeal, REGISTER, events[-1], also=[confirmation])
     return appeal

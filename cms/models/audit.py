@@ -34,6 +34,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditRecord(models.Model):
+    # A record, not content: kept out of Wagtail's usage index (a write per record).
+    wagtail_reference_index_ignore = True
+
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,

@@ -16,6 +16,10 @@ class Notification(models.Model):
     so nothing is silently lost.
     """
 
+    # A record of the workflow, not content: Wagtail's usage index would cost three
+    # statements per notification on the submit path and show nothing useful.
+    wagtail_reference_index_ignore = True
+
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"),
                                   null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="notifications")

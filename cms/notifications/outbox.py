@@ -38,6 +38,35 @@ def notify(*, template: str, email: str, recipient=None, appeal=None,
     return notification
 
 
+def notify_all(notices: list[dict]) -> None:
+    """Record several notifications in one statement; send them once the transaction
+    commits, with one task.
+
+    Each notice holds `notify`'s arguments and must have a `dedup_key`: a notice whose
+    key is already recorded (a retried write path) is skipped, not sent twice.
+    """
+    rows = [
+        Notification(
+            template=notice["template"], email=notice["email"],
+            recipient=notice.get("recipient"), appeal=notice.get("appeal"),
+            context=notice.get("context") or {}, dedup_key=notice["dedup_key"],
+        )
+        for notice in notices if notice["email"]
+    ]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.dedup_key for row in rows]
+    transaction.on_commit(lambda: _enqueue_batch(keys))
+
+
+def _enqueue_batch(dedup_keys: list[str]) -> None:
+    from django_q.tasks import async_task
+
+    async_task("cms.notifications.tasks.send_notifications_task", dedup_keys,
+               task_name=f"notifications-{dedup_keys[0]}")
+
+
 def _enqueue(notification_pk: int) -> None:
     from django_q.tasks import async_task
 

@@ -16,6 +16,16 @@ def send_notification_task(notification_pk: int) -> None:
         raise DeliveryFailed(f"notification {notification_pk} not delivered yet")
 
 
+def send_notifications_task(dedup_keys: list[str]) -> None:
+    """Send the pending notifications one write path recorded (`notify_all`)."""
+    pending = Notification.objects.filter(
+        dedup_key__in=dedup_keys, state=NotificationState.PENDING
+    ).values_list("pk", flat=True)
+    failed = [pk for pk in list(pending) if not send_notification(pk)]
+    if failed:
+        raise DeliveryFailed(f"notifications {failed} not delivered yet")
+
+
 def retry_pending_notifications_task() -> int:
     """Re-enqueue what is still pending (scheduled): a lost task never loses a notification."""
     pending = Notification.objects.filter(

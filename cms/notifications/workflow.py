@@ -16,7 +16,7 @@ from cms.models import Role, Status
 from cms.permissions.grants import role_holders
 from cms.workflow.table import Action
 
-from .outbox import notify
+from .outbox import notify_all
 
 # The citizen hears of these actions (the registration e-mail is registration's own).
 CITIZEN_TEMPLATES = {
@@ -70,23 +70,27 @@ def staff_recipients(appeal, transition) -> tuple[str, list]:
     return "", []
 
 
-def notify_transition(appeal, transition, event, context: dict | None = None) -> None:
+def notify_transition(appeal, transition, event, context: dict | None = None,
+                      also: list[dict] = ()) -> None:
     """Tell the citizen and the staff concerned that `transition` happened (`event` is the
-    event it wrote; `context` adds what the templates show, such as a reason)."""
+    event it wrote; `context` adds what the templates show, such as a reason). `also`
+    are the write path's own notices, recorded in the same statement."""
     base = {"number": appeal.number, "status": str(Status(appeal.status).label),
             **(context or {})}
+    notices = list(also)
     template = CITIZEN_TEMPLATES.get(transition.action)
     if template and appeal.citizen_id:
-        notify(
+        notices.append(dict(
             template=template, email=appeal.citizen_snapshot.get("email", ""),
             recipient=appeal.citizen, appeal=appeal,
             context={**base, "link": citizen_link(appeal)},
             dedup_key=f"{template}:{event.pk}",
-        )
+        ))
     template, users = staff_recipients(appeal, transition)
     for user in users:
-        notify(
+        notices.append(dict(
             template=template, email=user.email, recipient=user, appeal=appeal,
             context={**base, "link": staff_link(appeal)},
             dedup_key=f"{template}:{event.pk}:{user.pk}",
-        )
+        ))
+    notify_all(notices)

@@ -73,10 +73,10 @@ def as_clean_file(held: HeldUpload) -> CleanFile:
     )
 
 
-def release(citizen, form_key) -> None:
-    """Forget the form's held files (after registration; the files go on commit)."""
-    for held in HeldUpload.objects.filter(citizen=citizen, form_key=form_key):
-        held.delete()
+def release(held: list[HeldUpload]) -> None:
+    """Forget held files once registered (their stored files go on commit)."""
+    for row in held:
+        row.delete()
 
 
 def sweep_held_uploads_task() -> int:

@@ -72,7 +72,8 @@ def do_submit_appeal(
                 )
                 writes.save(attachment.file, clean.extension, ContentFile(clean.data))
                 attachment.save()
-        held_uploads.release(citizen, data["idempotency_key"])
+        # The form's held files: all copied above, or made redundant by the first post.
+        held_uploads.release(form.held)
     return appeal, created
 
 

@@ -24,8 +24,8 @@ from cms.models.appeals import OPEN_STATUSES
 from cms.plugins import hooks_for
 
 from .calendar import WorkingCalendar
-from .deadlines import plan_deadline, region_calendar
-from .models import AppealClock, Stage, settings_for
+from .deadlines import plan_deadline, region_time
+from .models import AppealClock, Stage
 
 STAGE_ORDER = tuple(Stage.values)
 
@@ -52,8 +52,7 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
     if clock is None:
         # Registered while the plugin was off for the region: no stages to follow.
         return
-    settings = settings_for(appeal.region)
-    calendar = region_calendar(appeal.region, settings)
+    settings, calendar = region_time(appeal)
     changed, resumed = False, None
     if event.kind == EventKind.STATUS_CHANGED:
         changed, resumed = _status_changed(clock, calendar, event.from_value,
@@ -71,24 +70,21 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
 
 
 def start_clock(appeal: Appeal, at: datetime) -> AppealClock:
-    settings = settings_for(appeal.region)
-    calendar = region_calendar(appeal.region, settings)
+    settings, calendar = region_time(appeal)
     plan = plan_deadline(appeal, at, calendar)
     deadline = appeal.deadline or plan.due_at
-    clock, created = AppealClock.objects.get_or_create(
+    # Registration writes the REGISTERED event once per message, in its own transaction.
+    clock = AppealClock(
         appeal=appeal,
-        defaults={
-            "started_at": at,
-            "regular_deadline": deadline,
-            "moderation_due": min(plan.stages.moderation_due, deadline),
-            "work_due": min(plan.stages.work_due, deadline),
-            "approval_due": deadline,
-            "stage": STAGE_OF_STATUS.get(appeal.status, ""),
-        },
+        started_at=at,
+        regular_deadline=deadline,
+        moderation_due=min(plan.stages.moderation_due, deadline),
+        work_due=min(plan.stages.work_due, deadline),
+        approval_due=deadline,
+        stage=STAGE_OF_STATUS.get(appeal.status, ""),
     )
-    if created:
-        _schedule_warning(clock, settings.warning_lead, at)
-        clock.save(update_fields=["warn_at", "warn_floor"])
+    _schedule_warning(clock, settings.warning_lead, at)
+    clock.save(force_insert=True)
     return clock
 
 

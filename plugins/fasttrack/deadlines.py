@@ -35,6 +35,31 @@ def region_calendar(region, settings: FastTrackSettings | None = None) -> Workin
     )
 
 
+def region_time(appeal) -> tuple[FastTrackSettings, WorkingCalendar]:
+    """The settings and calendar of the message's region, read once per message object.
+
+    A write path calls the plugin for every event it writes (registration: four), all
+    with the same `appeal` object; the region's rules do not change in between.
+    """
+    memo = appeal.__dict__.get("_fasttrack_region_time")
+    if memo is None or memo[0] != appeal.region_id:
+        settings = settings_for(appeal.region)
+        memo = (appeal.region_id, settings, region_calendar(appeal.region, settings))
+        appeal.__dict__["_fasttrack_region_time"] = memo
+    return memo[1], memo[2]
+
+
+def fast_track_of(appeal) -> FastTrack | None:
+    """`fast_track_for` the message's subcategory, read once per message object (a new
+    subcategory reads it again)."""
+    key = (appeal.region_id, appeal.subcategory_id)
+    memo = appeal.__dict__.get("_fasttrack_track")
+    if memo is None or memo[0] != key:
+        memo = (key, fast_track_for(appeal.region, appeal.subcategory))
+        appeal.__dict__["_fasttrack_track"] = memo
+    return memo[1]
+
+
 def fast_track_for(region, subcategory) -> FastTrack | None:
     """The active fast track for a subcategory: its own, else its category's."""
     candidates = FastTrack.objects.filter(
@@ -62,8 +87,8 @@ def stage_days(subcategory) -> tuple[int, int, int]:
 def plan_deadline(appeal, start: datetime, calendar: WorkingCalendar | None = None
                   ) -> DeadlinePlan:
     """The stage due times of `appeal` if its clock starts at `start`."""
-    calendar = calendar or region_calendar(appeal.region)
-    track = fast_track_for(appeal.region, appeal.subcategory)
+    calendar = calendar or region_time(appeal)[1]
+    track = fast_track_of(appeal)
     term = Term(track.term, track.unit) if track else None
     stages = plan_stages(calendar, start, stage_days(appeal.subcategory), term)
     return DeadlinePlan(stages=stages, fast_track=track, explanation=explain(appeal, track))
