@@ -79,7 +79,7 @@ def do_submit_appeal(
 
 def hold_checked_files(form: AppealForm, citizen) -> None:
     """Keep the new files that passed their checks, and offer them on `form`."""
-    if form.form_key is None:
+    if form.form_key is None or not form.checked_uploads:
         return
     rows, form.files_not_kept = held_uploads.hold(
         citizen, form.form_key, form.checked_uploads

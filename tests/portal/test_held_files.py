@@ -245,3 +245,8 @@ def test_a_page_without_attachments_has_no_held_files_field(
     response = citizen_client.get(general.url)
     assert (soup(response).find(attrs={"name": "files"}) is not None) is with_files
     assert soup(response).find(attrs={"name": "keep_files"}) is None
+    # Showing subcategories and a failed post work the same with or without files.
+    for extra in ({"refresh": "1"}, {"consent": None}):
+        data = valid_post("02.01", files=[]) | extra
+        data = {key: value for key, value in data.items() if value is not None}
+        assert citizen_client.post(general.url, data).status_code == 200
