@@ -182,13 +182,17 @@ def refresh_statistics(models_: tuple[type[models.Model], ...] = (
 # --- removal -------------------------------------------------------------------------
 
 
-def benchmark_messages(region) -> QuerySet[Appeal]:
-    """Generated messages, the bare view's, and those a run sent through the real
-    page, except any the audit trail refers to (it is append-only: they stay)."""
-    made = Appeal.objects.filter(region=region).filter(
+def made_by_benchmark(region) -> QuerySet[Appeal]:
+    """Generated messages, the bare view's, and those a run posted to the real page."""
+    return Appeal.objects.filter(region=region).filter(
         Q(number__startswith=BENCH_PREFIX) | Q(text__startswith=SUBMIT_MARKER))
-    return made.exclude(pk__in=AuditRecord.objects.filter(appeal__isnull=False)
-                        .values("appeal_id"))
+
+
+def removable(region) -> QuerySet[Appeal]:
+    """The benchmark's messages except any the audit trail refers to (it is
+    append-only: they stay)."""
+    return made_by_benchmark(region).exclude(
+        pk__in=AuditRecord.objects.filter(appeal__isnull=False).values("appeal_id"))
 
 
 def _dependants() -> list[models.ForeignObjectRel]:
@@ -219,10 +223,8 @@ def remove(region) -> Removed:
     """Delete the benchmark's messages with everything that points at them, in one
     transaction, set-based (a million rows never pass through Python), and the bare
     view's counter."""
-    doomed = benchmark_messages(region)
-    kept = Appeal.objects.filter(region=region).filter(
-        Q(number__startswith=BENCH_PREFIX) | Q(text__startswith=SUBMIT_MARKER)
-    ).count() - doomed.count()
+    doomed = removable(region)
+    kept = made_by_benchmark(region).count() - doomed.count()
     files = list(Attachment.objects.filter(appeal__in=doomed).values_list("file",
                                                                           flat=True))
     ids_sql, params = doomed.values("pk").query.sql_with_params()
