@@ -37,6 +37,11 @@ OPEN_STATUSES = frozenset(
     }
 )
 
+# Open, and the clock is running (a question to the citizen pauses it). Plain sorted
+# values: a filter on them reads exactly like the partial indexes' predicates.
+RUNNING_STATUSES = sorted(str(status.value) for status in OPEN_STATUSES
+                          - {Status.WAITING_FOR_CITIZEN})
+
 
 class Channel(models.TextChoices):
     PORTAL = "portal", _("Region portal page")
@@ -113,6 +118,13 @@ class Appeal(models.Model):
                          name="appeal_region_queue"),
             models.Index(fields=["region", "-is_fast_track", "deadline", "-id"],
                          name="appeal_region_all"),
+            models.Index(fields=["executor", "status", "-is_fast_track", "deadline", "-id"],
+                         name="appeal_executor_queue"),
+            # The overdue queue and its count in the menu: running messages by deadline.
+            models.Index(fields=["region", "deadline"], name="appeal_region_overdue",
+                         condition=models.Q(status__in=RUNNING_STATUSES)),
+            models.Index(fields=["organisation", "deadline"], name="appeal_org_overdue",
+                         condition=models.Q(status__in=RUNNING_STATUSES)),
             models.Index(fields=["citizen", "-created_at"], name="appeal_citizen_list"),
             # The sweep that resumes postponed messages on their date.
             models.Index(fields=["postponed_until"], name="appeal_postponed_due",

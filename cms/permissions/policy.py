@@ -16,7 +16,8 @@ and may act as any staff role.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from cms.models import (
@@ -67,8 +68,14 @@ def _organisation_grants(user, role: Role) -> QuerySet:
 
 
 def _appeal_grants(user) -> QuerySet:
+    # The permission as a scalar subquery, not a join on its codename: PostgreSQL then
+    # estimates the grants from the table's statistics (a join made it guess a handful,
+    # and walk thousands of messages by primary key for an executor's queue).
+    permission = Permission.objects.filter(
+        codename=APPEAL_EXECUTOR_PERMISSION, content_type__app_label="cms"
+    ).values("pk")[:1]
     return AppealUserObjectPermission.objects.filter(
-        user=user, permission__codename=APPEAL_EXECUTOR_PERMISSION
+        user=user, permission_id=Subquery(permission)
     ).values("content_object_id")
 
 

@@ -28,17 +28,18 @@ from wagtail_modeladmin.views import IndexView
 
 from cms import audit
 from cms.models import Appeal, AuditKind, Category, Organisation, Role, Status, Territory
-from cms.models.appeals import OPEN_STATUSES
+from cms.models.appeals import RUNNING_STATUSES
 from cms.permissions.policy import HANDLING_ROLES, scope, staff_region_ids, user_roles
 
 from .display import time_left
 
-# Open, and the clock is running (a question to the citizen pauses it).
-RUNNING_STATUSES = OPEN_STATUSES - {Status.WAITING_FOR_CITIZEN}
 
 
 def overdue_q(now) -> Q:
-    return Q(status__in=RUNNING_STATUSES) & (Q(is_overdue=True) | Q(deadline__lt=now))
+    """Running and past the deadline. `is_overdue` is not needed here: every write of a
+    deadline sets it to `deadline < now`, and the sweep only sets it once the deadline
+    has passed. The partial indexes `appeal_*_overdue` answer this filter."""
+    return Q(status__in=RUNNING_STATUSES, deadline__lt=now)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Queue:
     roles: frozenset[Role]
     statuses: frozenset[Status] | None = None
     overdue_only: bool = False
+    # Only the messages assigned to the user (the executor's own work), within the scope.
+    assigned_only: bool = False
     icon: str = "list-ul"
     # A count in the menu is worth its query for work queues, not for a whole region.
     counted: bool = True
@@ -68,6 +71,8 @@ class Queue:
             appeals = appeals.filter(status__in=self.statuses)
         if self.overdue_only:
             appeals = appeals.filter(overdue_q(timezone.now()))
+        if self.assigned_only:
+            appeals = appeals.filter(executor=user)
         return appeals
 
 
@@ -77,7 +82,7 @@ QUEUES = (
     Queue("inbox", _("Organisation inbox"), frozenset({Role.COORDINATOR}),
           frozenset({Status.SENT_TO_ORGANISATION}), icon="mail"),
     Queue("mine", _("My messages in work"), frozenset({Role.EXECUTOR}),
-          frozenset({Status.IN_WORK, Status.POSTPONED}), icon="edit"),
+          frozenset({Status.IN_WORK, Status.POSTPONED}), assigned_only=True, icon="edit"),
     Queue("approval", _("On approval"), frozenset({Role.HEAD}),
           frozenset({Status.ON_APPROVAL}), icon="tick-inverse"),
     Queue("overdue", _("Overdue"), HANDLING_ROLES, overdue_only=True, icon="warning"),

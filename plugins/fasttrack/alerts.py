@@ -21,10 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import Role, StaffMembership
-from cms.models.appeals import OPEN_STATUSES
+from cms.models.appeals import OPEN_STATUSES, RUNNING_STATUSES
 from cms.notifications import notify
 
-from .clock import RUNNING_STATUSES
 from .models import DeadlineWarning, Stage, WarningKind
 
 ORGANISATION_ROLES = {

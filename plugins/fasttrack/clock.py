@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from cms.models import Appeal, AppealEvent, EventKind, Status
-from cms.models.appeals import OPEN_STATUSES
 from cms.plugins import hooks_for
 
 from .calendar import WorkingCalendar
@@ -29,8 +28,6 @@ from .models import AppealClock, Stage
 
 STAGE_ORDER = tuple(Stage.values)
 
-# Open statuses whose clock runs: waiting for the citizen is paused.
-RUNNING_STATUSES = sorted(OPEN_STATUSES - {Status.WAITING_FOR_CITIZEN})
 
 # The stage a status belongs to. Waiting for the citizen keeps the stage (paused); a
 # status missing here (answered, closed, rejected) has no stage running.

@@ -28,9 +28,9 @@ from django.db import connections, router, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 
 from cms.models import Appeal, Region
+from cms.models.appeals import RUNNING_STATUSES
 
 from .alerts import enqueue_delivery
-from .clock import RUNNING_STATUSES
 from .models import WHOLE_MESSAGE, AppealClock, DeadlineWarning, WarningKind
 
 PLUGIN_NAME = "fasttrack"
