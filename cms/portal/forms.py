@@ -280,7 +280,19 @@ class AppealForm(forms.Form):
         self.checked_uploads = clean
         if errors:
             raise ValidationError(errors)
-        return [as_clean_file(held) for held in kept] + clean
+        return self._read_kept(kept) + clean
+
+    @staticmethod
+    def _read_kept(kept) -> list:
+        files, errors = [], []
+        for held in kept:
+            try:
+                files.append(as_clean_file(held))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return files
 
     def clean(self):
         cleaned = super().clean()

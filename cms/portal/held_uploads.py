@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.stored_files import atomic_with_files, delete_file_after_commit
 
@@ -61,9 +63,20 @@ def hold(citizen, form_key, files: list[CleanFile]) -> tuple[list[HeldUpload], i
 
 
 def as_clean_file(held: HeldUpload) -> CleanFile:
-    """A held file as the form's cleaned data: it was checked when it came in."""
-    with held.file.open("rb") as stored:
-        data = stored.read()
+    """A held file as the form's cleaned data: it was checked when it came in.
+
+    A file gone meanwhile (swept, or taken by the same form's other post) is asked for
+    again rather than failing the request.
+    """
+    try:
+        with held.file.open("rb") as stored:
+            data = stored.read()
+    except FileNotFoundError as error:
+        raise ValidationError(
+            _("“%(name)s” is no longer kept: please attach it again."),
+            params={"name": held.original_name},
+            code="held_file_gone",
+        ) from error
     return CleanFile(
         original_name=held.original_name,
         content_type=held.content_type,

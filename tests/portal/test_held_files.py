@@ -250,3 +250,18 @@ def test_a_page_without_attachments_has_no_held_files_field(
         data = valid_post("02.01", files=[]) | extra
         data = {key: value for key, value in data.items() if value is not None}
         assert citizen_client.post(general.url, data).status_code == 200
+
+
+def test_a_held_file_gone_meanwhile_is_asked_for_again(general, citizen_client):
+    first = valid_post(consent=None, files=[upload("gone.png", png_bytes(), "image/png")])
+    [box] = held_boxes(citizen_client.post(general.url, first)).values()
+    held = HeldUpload.objects.get()
+    held.file.storage.delete(held.file.name)
+
+    again = valid_post(idempotency_key=first["idempotency_key"], files=[])
+    again["keep_files"] = [box["token"]]
+    response = citizen_client.post(general.url, again)
+
+    assert response.status_code == 200
+    assert "gone.png" in soup(response).find(id="id_files_error").get_text()
+    assert not Appeal.objects.exists()
