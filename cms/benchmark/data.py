@@ -33,7 +33,7 @@ from cms.models import (
     Subcategory,
     Territory,
 )
-from cms.models.appeals import OPEN_STATUSES
+from cms.models.appeals import OPEN_STATUSES, RUNNING_STATUSES
 from cms.permissions.grants import APPEAL_EXECUTOR_PERMISSION
 
 BENCH_PREFIX = "BENCH-"
@@ -126,8 +126,7 @@ def generated_message(region, index: int, pools: Pools, rng: random.Random,
         executor_id=executor, text=rng.choice(TEXTS), status=status, deadline=deadline,
         is_fast_track=rng.random() < FAST_TRACK_SHARE,
         # What the overdue sweep would have marked by now.
-        is_overdue=(status in OPEN_STATUSES and status != Status.WAITING_FOR_CITIZEN
-                    and deadline < now),
+        is_overdue=status in RUNNING_STATUSES and deadline < now,
         postponed_until=deadline if status == Status.POSTPONED else None,
     )
 

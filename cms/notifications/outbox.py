@@ -15,6 +15,12 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+def _notification(*, template: str, email: str, recipient=None, appeal=None,
+                  context: dict | None = None, dedup_key: str | None = None) -> Notification:
+    return Notification(template=template, email=email, recipient=recipient, appeal=appeal,
+                        context=context or {}, dedup_key=dedup_key)
+
+
 def notify(*, template: str, email: str, recipient=None, appeal=None,
            context: dict | None = None, dedup_key: str | None = None) -> Notification | None:
     """Record a notification and send it once the current transaction commits.
@@ -26,10 +32,11 @@ def notify(*, template: str, email: str, recipient=None, appeal=None,
         return None
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
+            notification = _notification(
                 template=template, email=email, recipient=recipient, appeal=appeal,
-                context=context or {}, dedup_key=dedup_key,
+                context=context, dedup_key=dedup_key,
             )
+            notification.save()
     except IntegrityError:
         if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
             return None
@@ -45,14 +52,7 @@ def notify_all(notices: list[dict]) -> None:
     Each notice holds `notify`'s arguments and must have a `dedup_key`: a notice whose
     key is already recorded (a retried write path) is skipped, not sent twice.
     """
-    rows = [
-        Notification(
-            template=notice["template"], email=notice["email"],
-            recipient=notice.get("recipient"), appeal=notice.get("appeal"),
-            context=notice.get("context") or {}, dedup_key=notice["dedup_key"],
-        )
-        for notice in notices if notice["email"]
-    ]
+    rows = [_notification(**notice) for notice in notices if notice["email"]]
     if not rows:
         return
     Notification.objects.bulk_create(rows, ignore_conflicts=True)

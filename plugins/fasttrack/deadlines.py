@@ -35,29 +35,33 @@ def region_calendar(region, settings: FastTrackSettings | None = None) -> Workin
     )
 
 
-def region_time(appeal) -> tuple[FastTrackSettings, WorkingCalendar]:
-    """The settings and calendar of the message's region, read once per message object.
+def _per_message(appeal, name: str, key, compute):
+    """`compute()` once per message object while `key` holds: a write path calls the
+    plugin for every event it writes (registration: four), all with the same `appeal`
+    object, and the region's rules do not change in between."""
+    memo = appeal.__dict__.get(name)
+    if memo is None or memo[0] != key:
+        memo = (key, compute())
+        appeal.__dict__[name] = memo
+    return memo[1]
 
-    A write path calls the plugin for every event it writes (registration: four), all
-    with the same `appeal` object; the region's rules do not change in between.
-    """
-    memo = appeal.__dict__.get("_fasttrack_region_time")
-    if memo is None or memo[0] != appeal.region_id:
+
+def region_time(appeal) -> tuple[FastTrackSettings, WorkingCalendar]:
+    """The settings and calendar of the message's region."""
+
+    def read():
         settings = settings_for(appeal.region)
-        memo = (appeal.region_id, settings, region_calendar(appeal.region, settings))
-        appeal.__dict__["_fasttrack_region_time"] = memo
-    return memo[1], memo[2]
+        return settings, region_calendar(appeal.region, settings)
+
+    return _per_message(appeal, "_fasttrack_region_time", appeal.region_id, read)
 
 
 def fast_track_of(appeal) -> FastTrack | None:
-    """`fast_track_for` the message's subcategory, read once per message object (a new
-    subcategory reads it again)."""
-    key = (appeal.region_id, appeal.subcategory_id)
-    memo = appeal.__dict__.get("_fasttrack_track")
-    if memo is None or memo[0] != key:
-        memo = (key, fast_track_for(appeal.region, appeal.subcategory))
-        appeal.__dict__["_fasttrack_track"] = memo
-    return memo[1]
+    """`fast_track_for` the message's subcategory (a new subcategory reads it again)."""
+    return _per_message(
+        appeal, "_fasttrack_track", (appeal.region_id, appeal.subcategory_id),
+        lambda: fast_track_for(appeal.region, appeal.subcategory),
+    )
 
 
 def fast_track_for(region, subcategory) -> FastTrack | None:

@@ -35,6 +35,11 @@ def attachments_dir(monkeypatch, tmp_path):
     return location
 
 
+def stored_files(directory) -> list:
+    """The files under `directory` (an `attachments_dir`), sorted."""
+    return sorted(p for p in directory.rglob("*") if p.is_file())
+
+
 @pytest.fixture
 def portal(demo, attachments_dir):
     return create_demo_pages(demo)

@@ -10,15 +10,11 @@ from cms.models import Answer, Appeal, Attachment, Status
 from cms.workflow import actions
 from tests.workflow.builders import demo_staff, fresh, message
 
-from .conftest import png_bytes, upload, valid_post
+from .conftest import png_bytes, stored_files, upload, valid_post
 
 
 class Boom(Exception):
     pass
-
-
-def stored_files(directory) -> list:
-    return [p for p in directory.rglob("*") if p.is_file()]
 
 
 def fail_on_second_save(monkeypatch):

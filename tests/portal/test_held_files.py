@@ -15,7 +15,7 @@ from cms.portal import held_uploads
 from cms.portal.models import HeldUpload
 from tests import factories
 
-from .conftest import jpeg_bytes, png_bytes, upload, valid_post
+from .conftest import jpeg_bytes, png_bytes, stored_files, upload, valid_post
 
 
 def soup(response) -> BeautifulSoup:
@@ -33,10 +33,6 @@ def held_boxes(response) -> dict[str, dict]:
             "checked": box.has_attr("checked"),
         }
     return boxes
-
-
-def stored_files(directory) -> list:
-    return sorted(p for p in directory.rglob("*") if p.is_file())
 
 
 def test_a_photo_comes_back_with_a_form_error_and_is_attached_on_the_next_try(
