@@ -183,6 +183,10 @@ def test_citizen_submits_follows_and_uses_the_widget(
     widget_appeal = Appeal.objects.get(number=widget_number)
     assert widget_appeal.channel == Channel.WIDGET
     assert widget_appeal.widget_organisation == organisation
+    # Escape inside the frame reaches the host page as a message, so the overlay
+    # closes asynchronously once the confirmation page's script is listening.
+    frame.locator("html[data-enhanced]").wait_for(state="attached")
     page.keyboard.press("Escape")
+    page.wait_for_selector("[data-pos-widget=overlay]", state="detached", timeout=5000)
     assert page.locator("[data-pos-widget=overlay]").count() == 0
     cache.clear()

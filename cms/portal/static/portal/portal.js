@@ -119,5 +119,7 @@
     });
     focusErrors();
     reportHeight();
+    /* Marks the page as enhanced: its key handlers and frame messages are in place. */
+    document.documentElement.setAttribute("data-enhanced", "");
   });
 })();
