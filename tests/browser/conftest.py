@@ -62,7 +62,10 @@ def admin_login(page, live_server):
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/**")
+        # The login page is under /admin/ too: wait until the browser has left it.
+        page.wait_for_url(
+            lambda url: url.startswith(f"{live_server.url}/admin/") and "/login/" not in url
+        )
         return page
 
     return login
