@@ -26,6 +26,8 @@ from cms.workflow.files import MAX_ANSWER_FILES, check_answer_file
 from cms.workflow.reasons import REWORK_REASONS, find_reason, rejection_reasons
 from cms.workflow.table import Action
 
+from .widgets import QuickSelect
+
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
@@ -80,9 +82,10 @@ def grouped_subcategories(field):
 
 class ChangeCategoryForm(ActionForm):
     action = Action.CHANGE_CATEGORY
-    subcategory = forms.ModelChoiceField(label=_("New subcategory"), queryset=None)
+    subcategory = forms.ModelChoiceField(label=_("New subcategory"), queryset=None,
+                                         widget=QuickSelect)
     organisation = forms.ModelChoiceField(
-        label=_("Addressee"), queryset=None, required=False,
+        label=_("Addressee"), queryset=None, required=False, widget=QuickSelect,
         empty_label=_("As the routing suggests for the new category"))
     reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA)
 
@@ -101,7 +104,8 @@ class ChangeCategoryForm(ActionForm):
 
 class ChangeOrganisationForm(ActionForm):
     action = Action.CHANGE_ORGANISATION
-    organisation = forms.ModelChoiceField(label=_("New addressee"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("New addressee"), queryset=None,
+                                          widget=QuickSelect)
     reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA)
 
     def __init__(self, *args, **kwargs):
@@ -117,7 +121,7 @@ class ChangeOrganisationForm(ActionForm):
 class ReasonFromListForm(ActionForm):
     """A reason picked from a list, with details (and a message number if it asks one)."""
 
-    reason = forms.ChoiceField(label=_("Reason"))
+    reason = forms.ChoiceField(label=_("Reason"), widget=QuickSelect)
     reference = forms.CharField(label=_("Number of the other message"), required=False,
                                 max_length=32)
     details = forms.CharField(label=_("Details"), required=False, widget=TEXTAREA)
@@ -182,7 +186,7 @@ class ExecutorChoiceField(forms.ModelChoiceField):
 class AssignExecutorForm(ActionForm):
     action = Action.ASSIGN_EXECUTOR
     submit_label = _("Assign")
-    executor = ExecutorChoiceField(label=_("Executor"), queryset=None)
+    executor = ExecutorChoiceField(label=_("Executor"), queryset=None, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +204,8 @@ class AssignExecutorForm(ActionForm):
 class RedirectForm(ActionForm):
     action = Action.REDIRECT
     submit_label = _("Redirect")
-    organisation = forms.ModelChoiceField(label=_("Competent organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("Competent organisation"), queryset=None,
+                                          widget=QuickSelect)
     reason = forms.CharField(label=_("Why it is not ours"), widget=TEXTAREA)
 
     def __init__(self, *args, **kwargs):

@@ -333,13 +333,26 @@ class QueueIndexView(IndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
+# The menu is on every admin page: past this many messages a queue's entry says "999+",
+# so its count reads at most this many index entries instead of a region's million.
+MENU_COUNT_CAP = 999
+
+
+def counted_label(label, appeals: QuerySet[Appeal]) -> str:
+    count = appeals[:MENU_COUNT_CAP + 1].count()
+    if not count:
+        return str(label)
+    shown = f"{MENU_COUNT_CAP}+" if count > MENU_COUNT_CAP else str(count)
+    return f"{label} ({shown})"
+
+
 class QueueMenuItem(ModelAdminMenuItem):
     """The queue's menu entry, with the number of messages in it."""
 
     def render_component(self, request):
         queue = self.model_admin.queue
-        count = queue.queryset(request.user).count() if queue.counted else 0
-        label = f"{self.label} ({count})" if count else self.label
+        label = (counted_label(self.label, queue.queryset(request.user)) if queue.counted
+                 else self.label)
         return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name,
                                      classname=self.classname, attrs=self.attrs)
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.models import Appeal, AppealUserObjectPermission, Role, Status
+from cms.staff_admin import queues
 from tests import factories
 from tests.workflow.builders import citizen, demo_staff, fresh, message, staff_member
 
@@ -113,6 +114,15 @@ def test_each_role_sees_its_queues_with_counts(client, demo):
         else:
             # Wagtail turns the refusal into a redirect with a message.
             assert inbox.status_code in (302, 403)
+
+
+def test_a_long_queue_is_counted_up_to_a_cap_in_the_menu(client, demo, monkeypatch):
+    monkeypatch.setattr(queues, "MENU_COUNT_CAP", 2)
+    client.force_login(demo_staff()["moderator"])
+    for expected in ("На модерации (1)", "На модерации (2)", "На модерации (2+)"):
+        message(Status.ON_MODERATION, "cur")
+        menu = client.get("/admin/").content.decode().encode().decode("unicode_escape")
+        assert expected in menu
 
 
 def test_a_coordinator_never_sees_another_organisations_message(client, demo):
