@@ -108,8 +108,11 @@ def scope(user, role: Role) -> Q | None:
     if role in (Role.COORDINATOR, Role.HEAD):
         return Q(organisation_id__in=_granted_ids(user, role))
     if role == Role.EXECUTOR:
-        # One message per grant: a join on the indexed foreign key of the grant table.
-        return Q(pk__in=_appeal_grants(user))
+        # The grant is the executor's on the message assigned to them: the workflow sets
+        # both together (cms.permissions.grants). Asking for both lets PostgreSQL start from
+        # the executor's own index instead of joining every grant they ever held, closed
+        # messages included, to a million messages.
+        return Q(executor_id=user.pk, pk__in=_appeal_grants(user))
     return None
 
 
@@ -160,7 +163,7 @@ class AppealPolicy:
         if user.is_superuser:
             return frozenset(parties | roles)
         cache = user.__dict__.setdefault("_pos_parties", {})
-        key = (appeal.pk, appeal.region_id, appeal.organisation_id)
+        key = (appeal.pk, appeal.region_id, appeal.organisation_id, appeal.executor_id)
         if key not in cache:
             cache[key] = self._staff_parties(user, appeal, roles)
         return frozenset(parties | cache[key])
@@ -179,10 +182,12 @@ class AppealPolicy:
         for role in roles & {Role.COORDINATOR, Role.HEAD}:
             if ORGANISATION_PERMISSIONS[role] in organisation_codes:
                 held.add(role)
-        if Role.EXECUTOR in roles and AppealUserObjectPermission.objects.filter(
-            user=user, content_object_id=appeal.pk,
-            permission__codename=APPEAL_EXECUTOR_PERMISSION,
-        ).exists():
+        # As in `scope`: the executor's grant on the message assigned to them.
+        if (Role.EXECUTOR in roles and appeal.executor_id == user.pk
+                and AppealUserObjectPermission.objects.filter(
+                    user=user, content_object_id=appeal.pk,
+                    permission__codename=APPEAL_EXECUTOR_PERMISSION,
+                ).exists()):
             held.add(Role.EXECUTOR)
         return held
 
