@@ -9,18 +9,21 @@ from django.utils.safestring import SafeString, mark_safe
 
 def html_attrs(attrs: dict) -> SafeString:
     """The attributes as Django's `attrs.html` writes them: True alone, False left out."""
-    return format_html_join("", "{}", (
-        (format_html(' {}="{}"', name, value) if value is not True else format_html(" {}", name),)
-        for name, value in attrs.items() if value is not False
-    ))
+    written = []
+    for name, value in attrs.items():
+        if value is True:
+            written.append(format_html(" {}", name))
+        elif value is not False:
+            written.append(format_html(' {}="{}"', name, value))
+    return mark_safe("".join(written))
 
 
 class QuickSelect(forms.Select):
     """A select whose options are written in Python, not one template each.
 
     The message page offers every subcategory and the region's organisations in several
-    forms; Django's per-option template made those lists most of the page's time. The
-    output is the same markup, optgroups included.
+    forms; Django's per-option template made those lists about a third of the page's
+    time. The output is the same markup, optgroups included.
     """
 
     template_name = "cms/staff/widgets/quick_select.html"
