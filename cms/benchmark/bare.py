@@ -38,7 +38,7 @@ from cms.models import (
     Territory,
 )
 from cms.permissions.policy import appeal_policy
-from cms.staff_admin.queues import QUEUES, QueueAdmin
+from cms.staff_admin.queues import QUEUES, NumberOrTextSearch, QueueAdmin
 
 from .data import BARE_COUNTER_YEAR, BARE_PREFIX
 
@@ -149,6 +149,9 @@ def queue_list(request, key):
         raise PermissionDenied
     appeals = (queue.queryset(request.user).select_related(*QUEUE_RELATED)
                .order_by(*QUEUE_ORDERING))
+    if request.GET.get("q"):
+        appeals = NumberOrTextSearch(search_fields=()).search_queryset(
+            appeals, request.GET["q"])
     context = {"queue": queue, "count": appeals.count(),
                "appeals": appeals[:QUEUE_PAGE_SIZE]}
     return HttpResponse(QUEUE_TEMPLATE.render(context, request))

@@ -30,6 +30,10 @@ QUEUE_USERS = {"moderation": "moderator", "inbox": "coordinator", "mine": "execu
 ROLE_USERS = {Role.MODERATOR: "moderator", Role.COORDINATOR: "coordinator",
               Role.EXECUTOR: "executor", Role.HEAD: "head", Role.CURATOR: "curator"}
 MESSAGE_USER = "moderator"
+# A curator looks a message up by the last digits of its number (a citizen on the
+# phone), across the region: the search the queues' trigram indexes answer.
+SEARCH_QUEUE = "region"
+SEARCH_DIGITS = "00042"
 
 
 def queue_user(queue: Queue) -> str:
@@ -90,6 +94,12 @@ def queue_pairs() -> list[tuple[Probe, Probe]]:
         user = queue_user(queue)
         pairs.append((Probe(f"GET {url}", user, url, lists=True),
                       Probe(f"bare GET {bare_url}", user, bare_url, lists=True)))
+    search = f"?q={SEARCH_DIGITS}"
+    url = f"/admin/queues/{SEARCH_QUEUE}/{search}"
+    bare_url = reverse("bare_queue", kwargs={"key": SEARCH_QUEUE}) + search
+    pairs.append((Probe(f"GET {url}", QUEUE_USERS[SEARCH_QUEUE], url, lists=True),
+                  Probe(f"bare GET {bare_url}", QUEUE_USERS[SEARCH_QUEUE], bare_url,
+                        lists=True)))
     return pairs
 
 

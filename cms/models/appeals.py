@@ -129,6 +129,8 @@ class Appeal(models.Model):
             # The sweep that resumes postponed messages on their date.
             models.Index(fields=["postponed_until"], name="appeal_postponed_due",
                          condition=models.Q(status="postponed")),
+            # The queues' search by words and by a number's last digits has PostgreSQL-only
+            # trigram indexes, made by migration 0008 (SQLite has no GIN).
         ]
 
     def __str__(self) -> str:

@@ -84,7 +84,12 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
     for queue in QUEUES:
         expected |= {f"GET /admin/queues/{queue.key}/",
                      f"bare GET /__bare__/queues/{queue.key}/"}
+    search = f"{paths.SEARCH_QUEUE}/?q={paths.SEARCH_DIGITS}"
+    expected |= {f"GET /admin/queues/{search}", f"bare GET /__bare__/queues/{search}"}
     assert set(rows) == expected
+    found = Appeal.objects.filter(region=bench_demo,
+                                  number__endswith=paths.SEARCH_DIGITS).count()
+    assert int(rows[f"GET /admin/queues/{search}"][3]) == min(50, found) > 0
     assert "list different messages" not in output
     for cells in rows.values():
         assert float(cells[4]) > 0 and float(cells[5]) >= float(cells[4])

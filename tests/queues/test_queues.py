@@ -204,6 +204,24 @@ def test_the_executors_overdue_count_starts_from_their_own_messages(demo):
     assert any("executor_id = " in condition for condition in appeal_scans), plan
 
 
+@pytest.mark.parametrize("term, indexes", [
+    ("яма у школы", {"appeal_text_trgm"}),
+    ("12345", {"appeal_text_trgm", "appeal_number_trgm"}),
+])
+def test_the_search_reads_trigram_indexes(demo, term, indexes):
+    """Words inside the text and a number's last digits: no b-tree answers these."""
+    from cms.staff_admin.queues import NumberOrTextSearch
+
+    found = NumberOrTextSearch(search_fields=()).search_queryset(
+        Appeal.objects.all(), term).values("pk")
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert all(index in plan for index in indexes), plan
+
+
 def test_my_messages_in_work_are_those_assigned_to_me(client, demo):
     from guardian.shortcuts import assign_perm
 
