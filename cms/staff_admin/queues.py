@@ -50,6 +50,8 @@ class Queue:
     statuses: frozenset[Status] | None = None
     overdue_only: bool = False
     # Only the messages assigned to the user (the executor's own work), within the scope.
+    # The executor scope already means that; a superuser's scope is every message, and
+    # their "mine" is still only what is assigned to them.
     assigned_only: bool = False
     icon: str = "list-ul"
     # A count in the menu is worth its query for work queues, not for a whole region.
