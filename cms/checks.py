@@ -6,7 +6,7 @@ from django.core import checks
 
 @checks.register()
 def check_plugins(app_configs, **kwargs):
-    from cms.plugins import get_plugin_manager
+    from cms.kernel.plugins import get_plugin_manager
 
     try:
         get_plugin_manager()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from cms.models import Region
-from cms.plugins import reset_plugin_manager
+from cms.kernel.plugins import reset_plugin_manager
 
 
 def load_demo_data() -> Region:
@@ -53,7 +53,7 @@ def demo(db) -> Region:
 def plugin_manager():
     """A fresh kernel for tests that install or remove plugins; restored afterwards."""
     reset_plugin_manager()
-    from cms.plugins import get_plugin_manager
+    from cms.kernel.plugins import get_plugin_manager
 
     yield get_plugin_manager()
     reset_plugin_manager()

@@ -22,7 +22,7 @@ from .organisations import Organisation, OrganisationKind
 from .regions import Region
 from .staff import Role, StaffMembership
 from .territories import Territory, TerritoryKind
-from .workflow import (
+from .processing import (
     Answer,
     Clarification,
     Postponement,

@@ -182,7 +182,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size, bytes"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    # Files of kind "answer" belong to one answer draft (cms.models.workflow.Answer).
+    # Files of kind "answer" belong to one answer draft (cms.models.processing.Answer).
     answer = models.ForeignKey("cms.Answer", verbose_name=_("answer"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="files")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -60,7 +60,9 @@ class Region(LocalisedName):
         return ZoneInfo(self.time_zone)
 
     def is_plugin_enabled(self, plugin_name: str) -> bool:
-        return plugin_name not in self.disabled_plugins
+        from cms.kernel.plugins import is_enabled
+
+        return is_enabled(plugin_name, self)
 
     def visible_categories(self):
         from .classifier import Category

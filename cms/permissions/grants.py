@@ -20,6 +20,8 @@ from cms.models import (
     StaffMembership,
 )
 
+from .groups import ROLE_GROUP_NAMES, ensure_role_group
+
 REGION_PERMISSIONS = {
     Role.MODERATOR: "moderate_region",
     Role.CURATOR: "curate_region",
@@ -63,7 +65,7 @@ def _sync(model, user, wanted: set[tuple[int, str]], codenames) -> None:
 def sync_user_grants(user) -> None:
     """Make the user's role grants match their memberships (idempotent).
 
-    Called by `cms.roles.grant_role` and whenever a membership is saved or deleted, so a
+    Called by `grant_role` and whenever a membership is saved or deleted, so a
     region administrator editing memberships in the admin moves the grants with them.
     """
     regions, organisations = _wanted_grants(user)
@@ -88,8 +90,6 @@ def revoke_executor(appeal) -> None:
 
 def role_holders(role: Role, *, region=None, organisation=None):
     """Active users holding `role` (its group and its grant) at a region or organisation."""
-    from cms.roles import ROLE_GROUP_NAMES
-
     role = Role(role)
     users = get_user_model().objects.filter(is_active=True, groups__name=ROLE_GROUP_NAMES[role])
     if role in REGION_PERMISSIONS:
@@ -106,3 +106,14 @@ def role_holders(role: Role, *, region=None, organisation=None):
             ),
         )
     return users.distinct().order_by("last_name", "first_name", "username")
+
+
+def grant_role(user, organisation, role: Role) -> tuple[StaffMembership, bool]:
+    """Give `user` `role` at `organisation`: the membership, the role's group and the
+    object permission on the organisation (or, for region-wide roles, on its region)."""
+    membership, created = StaffMembership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    user.groups.add(ensure_role_group(Role(role)))
+    sync_user_grants(user)
+    return membership, created

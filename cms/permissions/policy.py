@@ -31,6 +31,7 @@ from cms.models import (
 from cms.workflow import table
 
 from .grants import APPEAL_EXECUTOR_PERMISSION, ORGANISATION_PERMISSIONS, REGION_PERMISSIONS
+from .groups import ROLE_GROUP_NAMES
 
 # Roles that handle messages (the region administrator edits, but reads no messages).
 HANDLING_ROLES = frozenset({Role.MODERATOR, Role.COORDINATOR, Role.EXECUTOR, Role.HEAD,
@@ -46,8 +47,6 @@ def user_roles(user) -> frozenset[Role]:
         return frozenset(Role)
     cached = getattr(user, "_pos_roles", None)
     if cached is None:
-        from cms.roles import ROLE_GROUP_NAMES
-
         by_name = {name: role for role, name in ROLE_GROUP_NAMES.items()}
         names = user.groups.filter(name__in=by_name).values_list("name", flat=True)
         cached = frozenset(by_name[name] for name in names)

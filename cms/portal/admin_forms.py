@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 
-from .uploads import FILE_TYPES
+from cms.submission.uploads import FILE_TYPES
 
 
 class SubmissionPageAdminForm(WagtailAdminFormPageForm):

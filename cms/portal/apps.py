@@ -8,6 +8,3 @@ class PortalConfig(AppConfig):
     name = "cms.portal"
     label = "portal"
     verbose_name = _("Citizen portal")
-
-    def ready(self):
-        from . import held_uploads  # noqa: F401  (deletes a held file with its row)

@@ -13,7 +13,7 @@ from wagtail.models import Locale, Page, Site
 from cms.models import Category
 
 from .models import PortalHomePage, SubmissionPage, SubmissionPageField
-from .uploads import DEFAULT_FILE_TYPES
+from cms.submission.uploads import DEFAULT_FILE_TYPES
 
 HOME_SLUG = "portal"
 CONSENT = (

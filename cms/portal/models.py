@@ -3,17 +3,14 @@
 A `SubmissionPage` holds everything a content editor may change without code: the intro,
 which categories it offers, the consent text, the attachment rules and extra questions
 (Wagtail's form-builder fields, answered into `Appeal.extra_answers`). The core
-fields of a message are fixed in `cms.portal.forms`. Serving the page is the business
-of `cms.portal.submission`; this module only describes the pages, and the files a
-citizen's form holds between tries (`HeldUpload`, see `cms.portal.held_uploads`).
+fields of a message are fixed in `cms.submission.forms`. Serving the page is the business
+of `cms.submission.views`; this module only describes the pages, and the files a
+citizen's form holds between tries (`HeldUpload`, see `cms.submission.held_uploads`).
 """
 
 from __future__ import annotations
 
-import uuid
-
 from anyascii import anyascii
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -27,10 +24,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.models import Region
-from cms.models.appeals import attachments_storage
+
+from cms.submission.uploads import FILE_TYPES
 
 from .admin_forms import SubmissionPageAdminForm
-from .uploads import FILE_TYPES
 
 
 def region_of_page(page: Page) -> Region | None:
@@ -154,7 +151,9 @@ class SubmissionPage(RoutablePageMixin, Page):
 
     @path("")
     def submission_view(self, request):
-        from .submission import serve_submission
+        # Imported here, not at the top: the view's imports (auth forms) need the model
+        # registry, which is still loading when this module is.
+        from cms.submission.views import serve_submission
 
         return serve_submission(self, request)
 
@@ -194,38 +193,3 @@ class SubmissionPageField(AbstractFormField):
     class Meta(AbstractFormField.Meta):
         verbose_name = _("extra question")
         verbose_name_plural = _("extra questions")
-
-
-def held_upload_path(instance, filename: str) -> str:
-    return f"held/{uuid.uuid4().hex}"
-
-
-class HeldUpload(models.Model):
-    """A checked file of a form that came back with an error, kept for the next try.
-
-    Tied to the citizen and to the form's idempotency key: only the same citizen's
-    next post of the same form can use it. Registration turns it into an attachment;
-    a scheduled sweep deletes what nobody came back for.
-    """
-
-    citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    form_key = models.UUIDField(_("form key"))
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    file = models.FileField(
-        _("file"), upload_to=held_upload_path, storage=attachments_storage
-    )
-    original_name = models.CharField(_("original file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    extension = models.CharField(max_length=10)
-    is_image = models.BooleanField(default=False)
-    size = models.PositiveIntegerField(_("size, bytes"))
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("file kept between tries")
-        indexes = [models.Index(fields=["citizen", "form_key"])]
-
-    def __str__(self):
-        return self.original_name

@@ -20,14 +20,14 @@ from cms.permissions import (
     get_citizen_appeal_or_404,
     get_citizen_attachment_or_404,
 )
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from cms.workflow.actions import do_answer_clarification
 from cms.workflow.errors import WorkflowError
 
 from .forms import ClarificationAnswerForm
 from .history import public_history
 from .security import strict_csp
-from .submission import LOGIN_URL
+from cms.submission.views import LOGIN_URL
 from .widget import snippet_for, widget_page_for
 
 PAGE_SIZE = 20

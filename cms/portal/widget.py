@@ -21,7 +21,7 @@ from cms.models import Organisation, Region
 from cms.permissions import get_citizen_appeal_or_404
 
 from .security import strict_csp, widget_csp
-from .submission import serve_submission
+from cms.submission.views import serve_submission
 
 
 def widget_page_for(region: Region):

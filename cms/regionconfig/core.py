@@ -20,8 +20,8 @@ from cms.models import (
     TerritoryKind,
 )
 from cms.models.regions import validate_time_zone
-from cms.plugins import ESSENTIAL_PLUGIN_NAMES, switchable_plugin_names
-from cms.roles import grant_role
+from cms.kernel.plugins import ESSENTIAL_PLUGIN_NAMES, switchable_plugin_names
+from cms.permissions.grants import grant_role
 
 from .files import ChangeReport, RegionConfigFile, ValidationContext
 from .schema import check_list, check_object, check_string_list, check_unique

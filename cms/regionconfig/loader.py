@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from cms.models import Category, Region, Subcategory
-from cms.plugins import all_hooks
+from cms.kernel.plugins import all_hooks
 
 from . import classifier
 from .core import CORE_FILES, RegionFile

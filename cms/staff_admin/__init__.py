@@ -2,5 +2,5 @@
 
 Views and model admins only; the rules they apply live in `cms.workflow` (what may
 happen) and `cms.permissions` (who may see and do it). Registered with Wagtail by
-`cms.staff_wagtail_hooks`.
+`cms.staff_admin.wagtail_hooks`.
 """

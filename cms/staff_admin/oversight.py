@@ -105,7 +105,7 @@ class OutboxAdmin(RegionScopedAdmin):
     base_url_path = "oversight/outbox"
     inspect_view_enabled = True
     inspect_view_class = NotificationInspectView
-    inspect_template_name = "cms/staff/notification_inspect.html"
+    inspect_template_name = "staff_admin/notification_inspect.html"
     list_display = ("created_at", "template", "email", "appeal", "state_label", "attempts",
                     "last_error")
     list_filter = ("state", "template")

@@ -193,7 +193,7 @@ class DeadlineRangeFilter(admin.ListFilter):
     """A deadline between two dates (either may be left empty)."""
 
     title = _("deadline between")
-    template = "cms/staff/deadline_range_filter.html"
+    template = "staff_admin/deadline_range_filter.html"
     parameters = ("deadline_from", "deadline_to")
 
     def __init__(self, request, params, model, model_admin):

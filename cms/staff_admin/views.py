@@ -31,7 +31,7 @@ from cms.models import (
     Postponement,
 )
 from cms.permissions.policy import appeal_policy
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from cms.workflow.actions import pending_decision
 from cms.workflow.errors import StaleVersion, WorkflowError
 from cms.workflow.table import Action
@@ -111,7 +111,7 @@ def render_page(request, appeal, *, bound=None, show_contact=False, unsent=None,
         "panels": plugin_panels(appeal, request),
         "unsent": unsent,
     }
-    return TemplateResponse(request, "cms/staff/appeal_detail.html", context, status=status)
+    return TemplateResponse(request, "staff_admin/appeal_detail.html", context, status=status)
 
 
 def appeal_detail(request, pk):

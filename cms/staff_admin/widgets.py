@@ -26,7 +26,7 @@ class QuickSelect(forms.Select):
     time. The output is the same markup, optgroups included.
     """
 
-    template_name = "cms/staff/widgets/quick_select.html"
+    template_name = "staff_admin/widgets/quick_select.html"
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -41,8 +41,8 @@ from cms.models import (
 from cms.notifications.workflow import local_date, notify_transition
 from cms.permissions.grants import grant_executor, revoke_executor, role_holders
 from cms.permissions.policy import appeal_policy
-from cms.plugins import hooks_for
-from cms.stored_files import atomic_with_files
+from cms.kernel.plugins import hooks_for
+from cms.submission.stored_files import atomic_with_files
 
 from . import table
 from .errors import ActionRefused, InvalidInput, StaleVersion

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cms.models import AppealEvent, EventKind, Organisation, Subcategory, Territory
-from cms.registration import NewAppeal, do_register_appeal
+from cms.submission.registration import NewAppeal, do_register_appeal
 
 from . import actions
 

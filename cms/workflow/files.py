@@ -50,7 +50,7 @@ def check_answer_file(upload) -> str:
 def store_answer_files(answer, uploads, actor, writes, kept=()) -> list[Attachment]:
     """Attach new uploads, and copies of `kept` files of an earlier draft, to `answer`.
 
-    New files are saved through `writes` (`cms.stored_files`), so a rolled-back answer
+    New files are saved through `writes` (`cms.submission.stored_files`), so a rolled-back answer
     leaves none behind. A kept file is a new row pointing at the same stored file:
     drafts keep their own lists, and committed files are never deleted.
     """

@@ -94,7 +94,7 @@ S, A, N, R = Status, Action, Need, Role
 COMMENTERS = (R.MODERATOR, R.COORDINATOR, R.EXECUTOR, R.HEAD, R.CURATOR)
 
 TRANSITIONS: tuple[Transition, ...] = (
-    # Registration (cms.registration) goes straight on to moderation.
+    # Registration (cms.submission.registration) goes straight on to moderation.
     _t(S.REGISTERED, A.REGISTER, S.ON_MODERATION, {SYSTEM}, public=True),
     # Moderator.
     _t(S.ON_MODERATION, A.PASS_ON, S.SENT_TO_ORGANISATION, {R.MODERATOR}, public=True),

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from cms.models import Appeal, AppealEvent, EventKind, Status
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 
 from .calendar import WorkingCalendar
 from .deadlines import plan_deadline, region_time

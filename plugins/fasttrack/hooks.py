@@ -1,4 +1,4 @@
-"""Hook implementations of the fasttrack plugin (see cms/hookspecs.py for the contracts)."""
+"""Hook implementations of the fasttrack plugin (see cms/kernel/hookspecs.py for the contracts)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.hookspecs import DeadlineChoice, PagePanel
-from cms.plugins import hookimpl
+from cms.kernel.hookspecs import DeadlineChoice, PagePanel
+from cms.kernel.plugins import hookimpl
 
 from .clock import on_appeal_event
 from .deadlines import plan_deadline

@@ -1,13 +1,13 @@
 """Admin wiring only: fast tracks, calendar amendments and deadline settings under one menu,
-each limited to the regions the user may edit (`cms.region_admin`)."""
+each limited to the regions the user may edit (`cms.staff_admin.region_scoped`)."""
 
 from django.contrib.admin import display
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from cms.region_admin import RegionScopedAdmin as CoreRegionScopedAdmin
-from cms.region_admin import RegionScopedForm
+from cms.staff_admin.region_scoped import RegionScopedAdmin as CoreRegionScopedAdmin
+from cms.staff_admin.region_scoped import RegionScopedForm
 
 from .models import CalendarAmendment, FastTrack, FastTrackSettings
 

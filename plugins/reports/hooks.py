@@ -1,1 +1,1 @@
-"""Hook implementations of the reports plugin (see cms/hookspecs.py for the contracts)."""
+"""Hook implementations of the reports plugin (see cms/kernel/hookspecs.py for the contracts)."""

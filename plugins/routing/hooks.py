@@ -1,6 +1,6 @@
-"""Hook implementations of the routing plugin (see cms/hookspecs.py for the contracts)."""
+"""Hook implementations of the routing plugin (see cms/kernel/hookspecs.py for the contracts)."""
 
-from cms.plugins import hookimpl
+from cms.kernel.plugins import hookimpl
 
 from .resolver import route
 from .routing_file import RoutingFile

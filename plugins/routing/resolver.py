@@ -25,9 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from cms.hookspecs import AddresseeChoice
+from cms.kernel.hookspecs import AddresseeChoice
 from cms.models import Appeal, Channel, Organisation
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 
 from .models import RoutingRule, RoutingSettings, WidgetPolicy
 

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from cms.region_admin import (
+from cms.staff_admin.region_scoped import (
     RegionEditorMenuItem,
     RegionEditorPermissionHelper,
     RegionScopedAdmin,

@@ -17,7 +17,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 INSTALLED_APPS = [
     "cms",
     "cms.accounts",
+    "cms.submission",
     "cms.portal",
+    "cms.staff_admin",
     "plugins.routing",
     "plugins.fasttrack",
     "plugins.rating",
@@ -65,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Refuses an oversized body before any view (or CSRF's check) reads it; below the
     # framing middleware so its page gets their headers too.
-    "cms.request_limits.RequestBodyLimitMiddleware",
+    "cms.submission.request_limits.RequestBodyLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -223,7 +225,7 @@ POS_CONFIG_DIR = Path(env("POS_CONFIG_DIR", str(BASE_DIR / "config" / "regions")
 POS_DEMO = False
 
 # All the files of one form together, in MB: submission pages may not allow more, and a
-# larger request body is refused unread (cms.request_limits). Answers: 10 files of 10 MB.
+# larger request body is refused unread (cms.submission.request_limits). Answers: 10 files of 10 MB.
 POS_MAX_FILES_TOTAL_MB = int(env("POS_MAX_FILES_TOTAL_MB", "100"))
 
 # Citizens' files live outside the web root: only a view that checks permission serves them.
@@ -236,3 +238,12 @@ STORAGES = {
         "OPTIONS": {"location": str(ATTACHMENTS_ROOT), "base_url": None},
     },
 }
+
+# Plugins. POS_PLUGINS: the built-in plugins to register, comma-separated ("none" for
+# none: the core alone, as one of CI's test runs has it); unset, all of them.
+# POS_LOAD_ENTRY_POINTS=0 leaves installed third-party plugins out too.
+_pos_plugins = env("POS_PLUGINS", "")
+POS_PLUGINS = (None if not _pos_plugins
+               else [] if _pos_plugins == "none"
+               else [name.strip() for name in _pos_plugins.split(",") if name.strip()])
+POS_LOAD_ENTRY_POINTS = env_bool("POS_LOAD_ENTRY_POINTS", True)

@@ -1,5 +1,7 @@
 """The test suite: PostgreSQL from DATABASE_URL in CI, fast hashing, mail kept in memory."""
 
+import sys
+
 from cms.accounts.devprovider.conf import generate_rsa_key_pem, oauth2_provider_settings
 
 from .base import *  # noqa: F403
@@ -19,7 +21,14 @@ POS_DEMO = env("POS_DEMO", "") == "1"
 # The development stand-in for ЕСИА, served by the live server to drive the login flow;
 # tests point POS_OIDC_ISSUER at it. A fresh signing key per run.
 POS_DEV_IDP = True
-INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405
+# The benchmark app is tested here; only the benchmark settings install it otherwise.
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider", "benchmark"]  # noqa: F405
+
+# The test-only plugin (tests/example_plugin) is installed as a third-party plugin is: its
+# distribution's entry point on sys.path, its app in INSTALLED_APPS. The core's own run
+# (POS_PLUGINS=none, POS_LOAD_ENTRY_POINTS=0) keeps its tables but registers no hook of it.
+sys.path.append(str(BASE_DIR / "tests" / "example_plugin_dist"))  # noqa: F405
+INSTALLED_APPS.append("tests.example_plugin")
 OAUTH2_PROVIDER = {
     **oauth2_provider_settings(generate_rsa_key_pem()),
     # Tests swap the provider's validator; its views would otherwise keep the first one.

@@ -18,7 +18,7 @@ from cms.accounts.devprovider.validator import DevIdentityValidator, demo_phone
 from cms.accounts.models import CitizenProfile
 from cms.accounts.oidc.flow import SESSION_KEY
 from cms.accounts.oidc.tokens import code_challenge_s256
-from cms.plugins import hookimpl
+from cms.kernel.plugins import hookimpl
 
 from .oidc_provider import (
     CLIENT_ID,

@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from cms.benchmark import paths
-from cms.benchmark.data import BENCH_PREFIX, GENERATED_PREFIX, SUBMIT_MARKER
+from benchmark import paths
+from benchmark.data import BENCH_PREFIX, GENERATED_PREFIX, SUBMIT_MARKER
 from cms.models import Appeal, AppealUserObjectPermission, Status
 from cms.portal.demo import create_demo_pages
 from cms.staff_admin.queues import QUEUES
@@ -100,7 +100,7 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
         client.force_login(staff[paths.queue_user(queue)])
         url = f"/admin/queues/{queue.key}/"
         assert int(rows[f"GET {url}"][2]) == queries_of(client, url), queue.key
-        with override_settings(ROOT_URLCONF="cms.benchmark.urls"):
+        with override_settings(ROOT_URLCONF="benchmark.urls"):
             bare_url = f"/__bare__/queues/{queue.key}/"
             assert int(rows[f"bare GET {bare_url}"][2]) == queries_of(client, bare_url)
     client.force_login(staff[paths.MESSAGE_USER])

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cms.notifications.workflow import citizen_link
 from cms.portal.templatetags.portal_tags import due_date
-from cms.registration import NewAppeal, do_register_appeal
+from cms.submission.registration import NewAppeal, do_register_appeal
 from plugins.fasttrack.deadlines import region_calendar, stage_days
 from plugins.fasttrack.models import AppealClock
 from plugins.fasttrack.planning import plan_stages

@@ -14,7 +14,7 @@ from django.test import Client
 
 from cms.models import Answer, AttachmentKind, Status
 from cms.notifications.workflow import citizen_link
-from cms.registration import NewAppeal, do_register_appeal
+from cms.submission.registration import NewAppeal, do_register_appeal
 from tests import factories
 
 PASSWORD = "demo"

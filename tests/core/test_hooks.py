@@ -2,11 +2,11 @@
 
 from datetime import datetime, timedelta, timezone
 
-from cms.hookspecs import PagePanel
-from cms.plugins import build_plugin_manager, hookimpl, hooks_for
+from cms.kernel.hookspecs import PagePanel
+from cms.kernel.plugins import build_plugin_manager, hookimpl, hooks_for
 from cms.regionconfig.files import RegionConfigFile
 from cms.regionconfig.loader import export_region_folder, load_region_folder
-from cms.registration import NewAppeal, do_register_appeal
+from cms.submission.registration import NewAppeal, do_register_appeal
 from tests import factories
 
 
@@ -25,7 +25,7 @@ def test_hook_appeal_transitioned(demo, monkeypatch):
             seen.append((appeal.number, event.kind))
 
     pm = manager_with(Listener())
-    monkeypatch.setattr("cms.registration.hooks_for", lambda region: hooks_for(region, pm))
+    monkeypatch.setattr("cms.submission.registration.hooks_for", lambda region: hooks_for(region, pm))
     sub = factories.subcategory("01.01")
     appeal, _ = do_register_appeal(NewAppeal(
         region=demo, citizen=factories.user(), category=sub.category, subcategory=sub,

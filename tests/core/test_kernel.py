@@ -9,9 +9,9 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from cms import hookspecs
-from cms.hookspecs import AddresseeChoice
-from cms.plugins import (
+from cms.kernel import hookspecs
+from cms.kernel.hookspecs import AddresseeChoice
+from cms.kernel.plugins import (
     DEFAULT_PLUGINS,
     ESSENTIAL_PLUGINS,
     build_plugin_manager,
@@ -32,10 +32,11 @@ def hook_names() -> list[str]:
 def test_builtin_plugins_are_registered_like_any_other():
     pm = build_plugin_manager(load_entry_points=False)
     names = plugin_names(pm)
-    assert names[: len(ESSENTIAL_PLUGINS)] == [name for name, _ in ESSENTIAL_PLUGINS]
-    for name, _module in DEFAULT_PLUGINS:
-        assert name in names
-        assert pm.get_plugin(name) is not None
+    assert names[: len(ESSENTIAL_PLUGINS)] == [plugin.name for plugin in ESSENTIAL_PLUGINS]
+    for entry_point in DEFAULT_PLUGINS:
+        assert entry_point.name in names
+        assert pm.get_plugin(entry_point.name) is not None
+        assert pm.declarations[entry_point.name].verbose_name
 
 
 class RecordingRouter:
@@ -94,9 +95,9 @@ def site_dir(tmp_path, monkeypatch):
 
 def test_an_entry_point_plugin_from_a_distribution_is_found(site_dir, demo):
     write_distribution(site_dir, "pos_test_plugin_found", """
-        from cms.hookspecs import AddresseeChoice
+        from cms.kernel.hookspecs import AddresseeChoice
         from cms.models import Organisation
-        from cms.plugins import hookimpl
+        from cms.kernel.plugins import hookimpl
 
         @hookimpl(tryfirst=True)
         def choose_addressee(appeal):
@@ -113,7 +114,7 @@ def test_an_entry_point_plugin_from_a_distribution_is_found(site_dir, demo):
 
 def test_a_misspelt_hook_implementation_fails_at_start_up(site_dir):
     write_distribution(site_dir, "pos_test_plugin_typo", """
-        from cms.plugins import hookimpl
+        from cms.kernel.plugins import hookimpl
 
         @hookimpl
         def choose_adressee(appeal):
@@ -125,7 +126,7 @@ def test_a_misspelt_hook_implementation_fails_at_start_up(site_dir):
 
 def test_a_hook_implementation_with_an_unknown_argument_fails_at_start_up(site_dir):
     write_distribution(site_dir, "pos_test_plugin_args", """
-        from cms.plugins import hookimpl
+        from cms.kernel.plugins import hookimpl
 
         @hookimpl
         def appeal_deadline(appeal, start, colour):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from cms.models import Organisation, Region, Role, StaffMembership, Territory
-from cms.roles import grant_role
+from cms.permissions.grants import grant_role
 from tests import factories
 
 

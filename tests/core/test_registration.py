@@ -3,7 +3,7 @@ import uuid
 from django.core import mail
 
 from cms.models import AppealEvent, EventKind, Status
-from cms.registration import NewAppeal, do_register_appeal
+from cms.submission.registration import NewAppeal, do_register_appeal
 from tests import factories
 
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import transaction
 
 from cms.models import AppealEvent, EventKind, Status
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from tests import factories
 
 SAMARA = ZoneInfo("Europe/Samara")  # the demo region's zone

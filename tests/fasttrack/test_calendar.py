@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cms.default_plugins import add_weekdays
+from cms.kernel.default_plugins import add_weekdays
 from plugins.fasttrack.calendar import WorkingCalendar, russian_working_day, weekdays_only
 
 SAMARA = ZoneInfo("Europe/Samara")

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from cms.models import AppealEvent, EventKind, Status
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from plugins.fasttrack.models import AppealClock, FastTrackSettings
 from plugins.fasttrack.panels import stage_rows
 from tests import factories

@@ -4,10 +4,10 @@ calendar and zone, the postponement limit, and the core's fallback with the plug
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from cms.default_plugins import add_weekdays
+from cms.kernel.default_plugins import add_weekdays
 from cms.models import Category, Status
-from cms.plugins import hooks_for
-from cms.registration import NewAppeal, do_register_appeal
+from cms.kernel.plugins import hooks_for
+from cms.submission.registration import NewAppeal, do_register_appeal
 from plugins.fasttrack.models import AppealClock, FastTrack, FastTrackSettings
 from tests import factories
 

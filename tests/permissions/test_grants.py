@@ -10,7 +10,8 @@ from cms.models import (
     Status,
 )
 from cms.permissions.policy import appeal_policy
-from cms.roles import ROLE_GROUP_NAMES, grant_role
+from cms.permissions.grants import grant_role
+from cms.permissions.groups import ROLE_GROUP_NAMES
 from tests import factories
 from tests.workflow.builders import demo_staff, fresh, message
 

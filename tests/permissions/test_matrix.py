@@ -130,7 +130,7 @@ def test_matrix(status, placement, people):
         actor = fresh(actor) if actor is not None else None
         for action in Action:
             if action == Action.REGISTER:
-                continue  # registration has its own write path (cms.registration)
+                continue  # registration has its own write path (cms.submission.registration)
             expected = table.allows(status, action, party) and in_scope(party, placement)
             outcomes[(party, action)] = expected
             if not expected:

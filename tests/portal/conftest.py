@@ -13,7 +13,8 @@ from PIL import Image
 
 from cms.models import Attachment
 from cms.portal.demo import create_demo_pages
-from cms.portal.models import HeldUpload, SubmissionPage
+from cms.portal.models import SubmissionPage
+from cms.submission.models import HeldUpload
 from tests import factories
 
 

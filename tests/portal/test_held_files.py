@@ -11,8 +11,8 @@ from django.utils import timezone
 from PIL import Image
 
 from cms.models import Appeal, Attachment
-from cms.portal import held_uploads
-from cms.portal.models import HeldUpload
+from cms.submission import held_uploads
+from cms.submission.models import HeldUpload
 from tests import factories
 
 from .conftest import jpeg_bytes, png_bytes, stored_files, upload, valid_post
@@ -228,7 +228,7 @@ def test_the_sweep_is_scheduled(db):
     from django_q.models import Schedule
 
     schedule = Schedule.objects.get(name="portal: sweep held files")
-    assert schedule.func == "cms.portal.held_uploads.sweep_held_uploads_task"
+    assert schedule.func == "cms.submission.held_uploads.sweep_held_uploads_task"
     assert schedule.repeats == -1
 
 

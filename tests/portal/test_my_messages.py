@@ -10,9 +10,9 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from cms.hookspecs import PagePanel
+from cms.kernel.hookspecs import PagePanel
 from cms.models import AppealEvent, Attachment, EventKind, Status
-from cms.plugins import hookimpl
+from cms.kernel.plugins import hookimpl
 from tests import factories
 
 

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from cms.models import Appeal
-from cms.request_limits import RequestBodyLimitMiddleware, max_request_body
+from cms.submission.request_limits import RequestBodyLimitMiddleware, max_request_body
 from cms.workflow.files import MAX_ANSWER_FILE_SIZE, MAX_ANSWER_FILES
 from tests import factories
 

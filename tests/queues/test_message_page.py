@@ -4,7 +4,7 @@ records."""
 import pytest
 from django.core.files.base import ContentFile
 
-from cms.hookspecs import PagePanel
+from cms.kernel.hookspecs import PagePanel
 from cms.models import (
     Attachment,
     AttachmentKind,
@@ -14,7 +14,7 @@ from cms.models import (
     Postponement,
     Status,
 )
-from cms.plugins import hookimpl
+from cms.kernel.plugins import hookimpl
 from cms.workflow import actions
 from tests.workflow.builders import demo_staff, fresh, message, pending_postponement
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from cms.models import Channel, Subcategory, Territory
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from plugins.routing.models import RoutingRule, WidgetPolicy
 from tests import factories
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from cms.models import Channel, Subcategory, Territory
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from plugins.routing.models import RoutingRule
 from plugins.routing.resolver import explain_routing, route
 from tests import factories

@@ -24,7 +24,7 @@ from cms.models import (
     Territory,
 )
 from cms.permissions.grants import grant_executor
-from cms.roles import grant_role
+from cms.permissions.grants import grant_role
 from tests import factories
 
 DEMO_STAFF = ("moderator", "coordinator", "executor", "head", "curator", "editor")

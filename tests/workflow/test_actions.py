@@ -16,8 +16,8 @@ from cms.models import (
     RegionWorkflowSettings,
     Status,
 )
-from cms.plugins import hookimpl
-from cms.registration import NewAppeal, do_register_appeal
+from cms.kernel.plugins import hookimpl
+from cms.submission.registration import NewAppeal, do_register_appeal
 from cms.workflow import actions, tasks
 from cms.workflow.errors import ActionRefused, InvalidInput, StaleVersion
 from cms.workflow.table import TransitionNotAllowed
@@ -130,7 +130,7 @@ def test_the_routing_hook_suggests_the_addressee_for_a_new_category(staff, plugi
     class Router:
         @hookimpl(tryfirst=True)
         def choose_addressee(self, appeal):
-            from cms.hookspecs import AddresseeChoice
+            from cms.kernel.hookspecs import AddresseeChoice
 
             asked.append((appeal.subcategory.code, appeal._state.adding))
             return AddresseeChoice(organisation=factories.organisation("uad"),

@@ -81,6 +81,6 @@ def test_what_the_citizen_sees():
 
 
 def test_registration_takes_its_target_from_the_table():
-    from cms.registration import INITIAL_STATUS
+    from cms.submission.registration import INITIAL_STATUS
 
     assert INITIAL_STATUS == table.initial_status() == S.ON_MODERATION

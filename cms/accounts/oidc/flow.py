@@ -15,7 +15,7 @@ from urllib.parse import quote_plus, urlencode
 import requests
 from django.urls import reverse
 
-from cms.plugins import all_hooks
+from cms.kernel.plugins import all_hooks
 
 from .config import (
     ClientSettings,

@@ -12,7 +12,7 @@ def schedule(apps, schema_editor):
     apps.get_model("django_q", "Schedule").objects.update_or_create(
         name=NAME,
         defaults={
-            "func": "cms.portal.held_uploads.sweep_held_uploads_task",
+            "func": "cms.submission.held_uploads.sweep_held_uploads_task",
             "schedule_type": "I",
             "minutes": 60,
             "repeats": -1,

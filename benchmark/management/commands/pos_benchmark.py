@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from cms.benchmark import data, paths
-from cms.benchmark.measure import Bench, BenchmarkError, mismatches, table
+from benchmark import data, paths
+from benchmark.measure import Bench, BenchmarkError, mismatches, table
 from cms.models import Appeal, Region
 
 DEMO_REGION = "demo"
@@ -145,7 +145,7 @@ class Command(BaseCommand):
     def measure(self, region, repeat):
         page_url = paths.submission_url(region)
         run_settings = override_settings(
-            ROOT_URLCONF="cms.benchmark.urls",
+            ROOT_URLCONF="benchmark.urls",
             # Production-like: no query log kept for every request.
             DEBUG=False,
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],

@@ -1,10 +1,10 @@
 """Serving a submission page: show the form, take it back, register the message.
 
-`do_submit_appeal` is the write path: it registers through `cms.registration` and stores
+`do_submit_appeal` is the write path: it registers through `cms.submission.registration` and stores
 the citizen's files in the same transaction (a rollback deletes them again). The page
 (portal channel) and the widget (widget channel, with its organisation) both come through
 `serve_submission`. A form that comes back, with an error or to show subcategories, holds
-the files that passed their checks (`cms.portal.held_uploads`).
+the files that passed their checks (`cms.submission.held_uploads`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from cms.models import Attachment, AttachmentKind, Channel
-from cms.registration import NewAppeal, do_register_appeal
-from cms.stored_files import atomic_with_files
+from cms.submission.registration import NewAppeal, do_register_appeal
+from cms.submission.stored_files import atomic_with_files
 
 from . import held_uploads
 from .forms import AppealForm
 from .ratelimit import check_submission_rate
-from .security import strict_csp
+from cms.portal.security import strict_csp
 
 LOGIN_URL = "accounts:login"
 # The button that asks for the chosen category's subcategories without JavaScript.

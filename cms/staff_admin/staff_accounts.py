@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import Organisation, Role
 from cms.permissions.policy import configurable_regions
-from cms.roles import grant_role
+from cms.permissions.grants import grant_role
 
 
 class NewStaffAccountForm(forms.Form):
@@ -65,4 +65,4 @@ def new_staff_account(request):
         user = do_create_staff_account(form.cleaned_data)
         messages.success(request, _("Staff account %(name)s created.") % {"name": user})
         return redirect(reverse("cms_staffmembership_modeladmin_index"))
-    return TemplateResponse(request, "cms/staff/new_staff_account.html", {"form": form})
+    return TemplateResponse(request, "staff_admin/new_staff_account.html", {"form": form})

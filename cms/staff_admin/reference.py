@@ -1,15 +1,32 @@
-"""Admin wiring only: menus and model admins. Rules live in the modules they belong to."""
+"""Reference data in the admin: regions, territories, organisations, the classifier and
+staff roles. Rules live in the modules they belong to; this only describes the admins."""
 
-from django.urls import path, reverse_lazy
+from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from cms.forms import RegionForm
+from cms.kernel.plugins import switchable_plugins
 from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
-from cms.region_admin import RegionEditorMenuItem, RegionScopedAdmin, RegionScopedForm
-from cms.staff_accounts import new_staff_account
+
+from .region_scoped import RegionEditorMenuItem, RegionScopedAdmin, RegionScopedForm
+
+
+class RegionForm(WagtailAdminModelForm):
+    """The region editor: plugin switches as checkboxes of the installed plugins."""
+
+    disabled_plugins = forms.MultipleChoiceField(
+        label=_("Plugins switched off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(plugin.name, f"{plugin.verbose_name} ({plugin.name})")
+                         for plugin in switchable_plugins()],
+    )
+
+    def clean_disabled_plugins(self):
+        return sorted(self.cleaned_data["disabled_plugins"])
 
 
 class RegionAdmin(RegionScopedAdmin):
@@ -112,14 +129,3 @@ class ReferenceGroup(ModelAdminGroup):
         new_staff = RegionEditorMenuItem(_("New staff account"), reverse_lazy("staff_new"),
                                          icon_name="user", order=len(items) + 1)
         return [*items, new_staff]
-
-
-modeladmin_register(ReferenceGroup)
-
-
-@hooks.register("register_admin_urls")
-def register_staff_account_url():
-    return [path("staff/new/", new_staff_account, name="staff_new")]
-
-# The staff side (queues, message page, outbox, audit trail) registers itself there.
-from cms import staff_wagtail_hooks  # noqa: E402, F401

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cms.models import Appeal, AppealEvent, Channel, EventKind, RegistrationCounter, Status
 from cms.notifications.workflow import notify_transition
-from cms.plugins import hooks_for
+from cms.kernel.plugins import hooks_for
 from cms.workflow import table
 
 # Where a registered message goes: the workflow table's REGISTER row (on to moderation).

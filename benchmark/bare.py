@@ -4,7 +4,7 @@ Each does the work of its real page with nothing around it: no Wagtail page tree
 admin shell, no plugin hooks, no menu, a template of a few lines. They ask the same
 questions of the same models (the permission policy's scope for a queue, its visibility
 check for a message), so the gap to the real page is what the framework and the
-product's extras cost. Served only by `cms.benchmark.urls`, never by the project.
+product's extras cost. Served only by `benchmark.urls`, never by the project.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.hookspecs import AddresseeChoice, DeadlineChoice
-from cms.plugins import hookimpl
+from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice
+from cms.kernel.plugins import hookimpl
 
 
 @hookimpl(trylast=True)

@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.stored_files import atomic_with_files, delete_file_after_commit
+from cms.submission.stored_files import atomic_with_files, delete_file_after_commit
 
 from .models import HeldUpload
 from .uploads import CleanFile

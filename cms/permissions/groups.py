@@ -1,15 +1,14 @@
 """Roles as Django groups: one group per role, which carries what the role may do in general.
 
 Where a role holder may do it (which region, which organisation) is a StaffMembership, which
-`grant_role` turns into a django-guardian grant (see `cms.permissions.grants`).
+`cms.permissions.grants.grant_role` turns into a django-guardian grant.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from cms.models import Role, StaffMembership
-from cms.permissions.grants import sync_user_grants
+from cms.models import Role
 
 # Group names are shown in the admin's user editor; they are stable keys, so not translated.
 ROLE_GROUP_NAMES = {
@@ -55,14 +54,3 @@ def ensure_role_group(role: Role) -> Group:
     if set(group.permissions.all()) != set(wanted):
         group.permissions.set(wanted)
     return group
-
-
-def grant_role(user, organisation, role: Role) -> tuple[StaffMembership, bool]:
-    """Give `user` `role` at `organisation`: the membership, the role's group and the
-    object permission on the organisation (or, for region-wide roles, on its region)."""
-    membership, created = StaffMembership.objects.get_or_create(
-        user=user, organisation=organisation, role=role
-    )
-    user.groups.add(ensure_role_group(Role(role)))
-    sync_user_grants(user)
-    return membership, created
