@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice
 from cms.kernel.plugins import hookimpl
+from cms.models import RegionWorkflowSettings
 
 
 @hookimpl(trylast=True)
@@ -50,3 +51,8 @@ def appeal_deadline(appeal, start):
         due_at=add_weekdays(start.astimezone(appeal.region.tzinfo), appeal.subcategory.total_days),
         explanation=str(_("The subcategory's term, in weekdays.")),
     )
+
+
+@hookimpl
+def region_settings_models():
+    return [RegionWorkflowSettings]

@@ -20,6 +20,7 @@ from .grants import (
 from .notifications import Notification, NotificationState
 from .organisations import Organisation, OrganisationKind
 from .regions import Region
+from .region_settings import RegionSettings
 from .staff import Role, StaffMembership
 from .territories import Territory, TerritoryKind
 from .processing import (
@@ -39,6 +40,7 @@ __all__ = [
     "Clarification",
     "OrganisationUserObjectPermission",
     "Postponement",
+    "RegionSettings",
     "RegionUserObjectPermission",
     "RegionWorkflowSettings",
     "RejectionReason",

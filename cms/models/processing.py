@@ -11,17 +11,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .region_settings import RegionSettings, region_link
+
 # 59-FZ does not fix the term; the Moscow region's practice (domain facts) is 3 days.
 DEFAULT_CLARIFICATION_DAYS = 3
 
 
-class RegionWorkflowSettings(models.Model):
+class RegionWorkflowSettings(RegionSettings):
     """A region's workflow terms. A region without a row uses the defaults."""
 
-    region = models.OneToOneField(
-        "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
-        related_name="workflow_settings",
-    )
+    region = region_link("workflow_settings")
     clarification_days = models.PositiveSmallIntegerField(
         _("days to answer a clarifying question"), default=DEFAULT_CLARIFICATION_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
@@ -31,13 +30,6 @@ class RegionWorkflowSettings(models.Model):
     class Meta:
         verbose_name = _("workflow settings")
         verbose_name_plural = _("workflow settings")
-
-    def __str__(self) -> str:
-        return str(self.region)
-
-    @classmethod
-    def for_region(cls, region) -> "RegionWorkflowSettings":
-        return cls.objects.filter(region=region).first() or cls(region=region)
 
 
 class RejectionReason(models.Model):

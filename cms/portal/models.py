@@ -19,10 +19,11 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.coreutils import safe_snake_case
+from wagtail.coreutils import resolve_model_string, safe_snake_case
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.kernel.plugins import all_hooks
 from cms.models import Region
 
 from cms.submission.uploads import FILE_TYPES
@@ -46,11 +47,31 @@ class PortalHomePage(Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    # The core's own child type; plugins add theirs through the `portal_page_types` hook.
     subpage_types = ["portal.SubmissionPage"]
     template = "portal/portal_home_page.html"
 
     class Meta:
         verbose_name = _("portal home page")
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """The core's submission page and the page types plugins declare.
+
+        Wagtail reads both the allowed children and, from a child's side, the allowed
+        parents through this, so a plugin's page (with `parent_page_types` naming this
+        model) can be added, moved and checked like the core's. Asked of every registered
+        plugin: page types are an installation's, like its tables.
+        """
+        declared = [name for names in all_hooks().portal_page_types() for name in names]
+        models = list(super().clean_subpage_models())
+        for name in declared:
+            model = resolve_model_string(name)
+            if not issubclass(model, Page):
+                raise LookupError(f"{model} is not a Page subclass")
+            if model not in models:
+                models.append(model)
+        return models
 
     def submission_pages(self):
         return SubmissionPage.objects.child_of(self).live().public().order_by("path")

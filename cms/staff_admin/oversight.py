@@ -27,7 +27,6 @@ from cms.models import (
     Notification,
     NotificationState,
     Region,
-    RegionWorkflowSettings,
     RejectionReason,
     Role,
 )
@@ -220,20 +219,8 @@ class RejectionReasonAdmin(RegionScopedAdmin):
     )
 
 
-class WorkflowSettingsAdmin(RegionScopedAdmin):
-    model = RegionWorkflowSettings
-    menu_label = _("Workflow terms")
-    menu_icon = "time"
-    base_url_path = "oversight/workflow-settings"
-    permission_helper_class = EditableRegionHelper
-    list_display = ("region", "clarification_days")
-    edit_handler = ObjectList([FieldPanel("region"), FieldPanel("clarification_days")],
-                              base_form_class=RegionChoiceForm)
-
-
 class OversightGroup(ModelAdminGroup):
     menu_label = _("Processing oversight")
     menu_icon = "view"
     menu_order = 250
-    items = (FailedDeliveriesAdmin, OutboxAdmin, AuditTrailAdmin, RejectionReasonAdmin,
-             WorkflowSettingsAdmin)
+    items = (FailedDeliveriesAdmin, OutboxAdmin, AuditTrailAdmin, RejectionReasonAdmin)

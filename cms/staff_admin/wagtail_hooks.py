@@ -12,6 +12,7 @@ from . import urls as message_urls
 from .oversight import OversightGroup, oversight_urls
 from .queues import QueuesGroup
 from .reference import ReferenceGroup
+from .region_settings import region_settings_menu_item, region_settings_urls
 from .staff_accounts import new_staff_account
 
 modeladmin_register(QueuesGroup)
@@ -26,3 +27,13 @@ def register_staff_urls():
         path("staff/new/", new_staff_account, name="staff_new"),
         *oversight_urls(),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_region_settings_urls():
+    return region_settings_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_region_settings_menu_item():
+    return region_settings_menu_item()

@@ -11,7 +11,7 @@ from cms.kernel.plugins import hookimpl
 
 from .clock import on_appeal_event
 from .deadlines import plan_deadline
-from .models import AppealClock, settings_for
+from .models import AppealClock, FastTrackSettings, settings_for
 from .panels import stage_rows
 from .regionconfig import FastTracksFile
 
@@ -49,3 +49,8 @@ def appeal_admin_panels(appeal, request) -> list[PagePanel]:
 @hookimpl
 def region_config_files():
     return [FastTracksFile()]
+
+
+@hookimpl
+def region_settings_models():
+    return [FastTrackSettings]

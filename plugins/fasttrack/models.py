@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+
+from cms.models.region_settings import RegionSettings, region_link
 
 from .calendar import DEFAULT_DAY_END, DEFAULT_DAY_START
 from .planning import DAYS, HOURS
@@ -22,13 +25,10 @@ MAX_TERM_DAYS = 30
 MAX_TERM_HOURS = 240
 
 
-class FastTrackSettings(models.Model):
+class FastTrackSettings(RegionSettings):
     """A region's deadline settings. A region without a row uses the defaults."""
 
-    region = models.OneToOneField(
-        "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
-        related_name="fasttrack_settings",
-    )
+    region = region_link("fasttrack_settings")
     postponement_cap_days = models.PositiveSmallIntegerField(
         _("postponement limit, days"), default=LEGAL_POSTPONEMENT_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(LEGAL_POSTPONEMENT_DAYS)],
@@ -50,8 +50,11 @@ class FastTrackSettings(models.Model):
                                    name="fasttrack_workday_ends_after_start"),
         ]
 
-    def __str__(self) -> str:
-        return str(self.region)
+    panels = [
+        FieldPanel("postponement_cap_days"),
+        FieldPanel("warning_lead_hours"),
+        FieldRowPanel([FieldPanel("workday_start"), FieldPanel("workday_end")]),
+    ]
 
     def clean(self):
         if self.workday_start and self.workday_end and self.workday_start >= self.workday_end:
@@ -71,8 +74,7 @@ class FastTrackSettings(models.Model):
 
 def settings_for(region) -> FastTrackSettings:
     """The region's settings row, or an unsaved one with the defaults."""
-    found = FastTrackSettings.objects.filter(region=region).first()
-    return found or FastTrackSettings(region=region)
+    return FastTrackSettings.for_region(region)
 
 
 class TermUnit(models.TextChoices):

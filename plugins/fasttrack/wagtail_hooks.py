@@ -1,19 +1,15 @@
-"""Admin wiring only: fast tracks, calendar amendments and deadline settings under one menu,
-each limited to the regions the user may edit (`cms.staff_admin.region_scoped`)."""
+"""Admin wiring only: fast tracks and calendar amendments under one menu, each limited to
+the regions the user may edit (`cms.staff_admin.region_scoped`). The deadline settings are
+a section of the admin's "Region settings" page (`region_settings_models` hook)."""
 
 from django.contrib.admin import display
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from cms.staff_admin.region_scoped import RegionScopedAdmin as CoreRegionScopedAdmin
-from cms.staff_admin.region_scoped import RegionScopedForm
+from cms.staff_admin.region_scoped import RegionScopedAdmin, RegionScopedForm
 
-from .models import CalendarAmendment, FastTrack, FastTrackSettings
-
-
-class RegionScopedAdmin(CoreRegionScopedAdmin):
-    list_select_related = ("region",)
+from .models import CalendarAmendment, FastTrack
 
 
 class FastTrackAdmin(RegionScopedAdmin):
@@ -46,6 +42,7 @@ class CalendarAmendmentAdmin(RegionScopedAdmin):
     model = CalendarAmendment
     menu_label = _("Calendar amendments")
     menu_icon = "date"
+    list_select_related = ("region",)
     list_display = ("date", "is_working_day", "note", "region")
     list_filter = ("region", "is_working_day")
     ordering = ("-date",)
@@ -56,28 +53,11 @@ class CalendarAmendmentAdmin(RegionScopedAdmin):
     )
 
 
-class FastTrackSettingsAdmin(RegionScopedAdmin):
-    model = FastTrackSettings
-    menu_label = _("Deadline settings")
-    menu_icon = "cog"
-    list_display = ("region", "postponement_cap_days", "warning_lead_hours", "workday_start",
-                    "workday_end")
-    edit_handler = ObjectList(
-        [
-            FieldPanel("region"),
-            FieldPanel("postponement_cap_days"),
-            FieldPanel("warning_lead_hours"),
-            FieldRowPanel([FieldPanel("workday_start"), FieldPanel("workday_end")]),
-        ],
-        base_form_class=RegionScopedForm,
-    )
-
-
 class DeadlinesGroup(ModelAdminGroup):
     menu_label = _("Deadlines")
     menu_icon = "time"
     menu_order = 320
-    items = (FastTrackAdmin, CalendarAmendmentAdmin, FastTrackSettingsAdmin)
+    items = (FastTrackAdmin, CalendarAmendmentAdmin)
 
 
 modeladmin_register(DeadlinesGroup)

@@ -2,6 +2,7 @@
 
 from cms.kernel.plugins import hookimpl
 
+from .models import RoutingSettings
 from .resolver import route
 from .routing_file import RoutingFile
 
@@ -16,3 +17,8 @@ def choose_addressee(appeal):
 @hookimpl
 def region_config_files():
     return [RoutingFile()]
+
+
+@hookimpl
+def region_settings_models():
+    return [RoutingSettings]

@@ -8,12 +8,15 @@ the specificity order and the priority cannot break is refused here, when the ru
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 
 from cms.models import Channel
+from cms.models.region_settings import RegionSettings, region_link
 
 
 class WidgetPolicy(models.TextChoices):
@@ -24,13 +27,10 @@ class WidgetPolicy(models.TextChoices):
     ALWAYS = "always", _("Always: the widget's organisation receives every message")
 
 
-class RoutingSettings(models.Model):
+class RoutingSettings(RegionSettings):
     """A region's routing choices that are not rules. A region without a row uses defaults."""
 
-    region = models.OneToOneField(
-        "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
-        related_name="routing_settings",
-    )
+    region = region_link("routing_settings")
     widget_policy = models.CharField(
         _("messages sent through an organisation's widget go to that organisation"),
         max_length=16, choices=WidgetPolicy.choices, default=WidgetPolicy.WHEN_COMPETENT,
@@ -40,8 +40,7 @@ class RoutingSettings(models.Model):
         verbose_name = _("routing settings")
         verbose_name_plural = _("routing settings")
 
-    def __str__(self) -> str:
-        return str(self.region)
+    panels = [FieldPanel("widget_policy", widget=forms.RadioSelect)]
 
 
 # The key that makes two rules equally specific: for any one message, two matching rules

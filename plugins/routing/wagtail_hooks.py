@@ -1,6 +1,6 @@
-"""Admin wiring only: the rules and settings editors, and the "try it" page, under one menu."""
+"""Admin wiring only: the rules editor and the "try it" page, under one menu. The routing
+settings are a section of the admin's "Region settings" page (`region_settings_models`)."""
 
-from django import forms
 from django.contrib.admin import display
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,25 +10,20 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from cms.staff_admin.region_scoped import (
     RegionEditorMenuItem,
-    RegionEditorPermissionHelper,
     RegionScopedAdmin,
     RegionScopedForm,
 )
 
-from .models import RoutingRule, RoutingSettings
+from .models import RoutingRule
 from .views import TryRoutingView
-
-
-class RoutingRulePermissionHelper(RegionEditorPermissionHelper):
-    # A message's history names the rule that routed it, so rules are disabled, not deleted.
-    can_delete = False
 
 
 class RoutingRuleAdmin(RegionScopedAdmin):
     model = RoutingRule
     menu_label = _("Routing rules")
     menu_icon = "resubmit"
-    permission_helper_class = RoutingRulePermissionHelper
+    # A message's history names the rule that routed it, so rules are disabled, not deleted.
+    allow_delete = False
     list_display = ("code", "subject", "place", "channel_label", "organisation", "priority",
                     "is_active")
     list_filter = ("is_active", "region", "category", "territory", "organisation", "channel")
@@ -65,22 +60,11 @@ class RoutingRuleAdmin(RegionScopedAdmin):
         return rule.get_channel_display() if rule.channel else _("any channel")
 
 
-class RoutingSettingsAdmin(RegionScopedAdmin):
-    model = RoutingSettings
-    menu_label = _("Widget policy")
-    menu_icon = "cog"
-    list_display = ("region", "widget_policy")
-    edit_handler = ObjectList(
-        [FieldPanel("region"), FieldPanel("widget_policy", widget=forms.RadioSelect)],
-        base_form_class=RegionScopedForm,
-    )
-
-
 class RoutingGroup(ModelAdminGroup):
     menu_label = _("Routing")
     menu_icon = "resubmit"
     menu_order = 310
-    items = (RoutingRuleAdmin, RoutingSettingsAdmin)
+    items = (RoutingRuleAdmin,)
 
     def get_submenu_items(self):
         items = super().get_submenu_items()

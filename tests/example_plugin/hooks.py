@@ -2,3 +2,7 @@
 here so that pluggy registers them as one plugin."""
 
 # Each module below holds the `@hookimpl` functions of one extension point.
+from .pages import *  # noqa: F401,F403
+from .reports import *  # noqa: F401,F403
+from .settings import *  # noqa: F401,F403
+from .urls import *  # noqa: F401,F403

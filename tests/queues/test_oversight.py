@@ -1,6 +1,7 @@
-"""A region administrator edits the region's rejection reasons and workflow terms."""
+"""A region administrator edits the region's rejection reasons (the workflow terms are a
+section of the "Region settings" page: tests/plugin_contract/test_settings.py)."""
 
-from cms.models import RegionWorkflowSettings, RejectionReason, Status
+from cms.models import RejectionReason, Status
 from tests.workflow.builders import demo_staff, message, other_region
 
 
@@ -24,10 +25,3 @@ def test_the_region_list_of_rejection_reasons_replaces_the_built_in_one(client, 
     assert "Вне компетенции области" in page
     assert 'value="region:' in page and 'value="obscene"' not in page
 
-
-def test_the_region_sets_its_clarification_term(client, demo):
-    client.force_login(demo_staff()["editor"])
-    response = client.post("/admin/oversight/workflow-settings/create/", {
-        "region": demo.pk, "clarification_days": 5})
-    assert response.status_code == 302
-    assert RegionWorkflowSettings.for_region(demo).clarification_days == 5

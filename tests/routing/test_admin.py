@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cms.models import Category, Channel, Subcategory
-from plugins.routing.models import RoutingRule, RoutingSettings, WidgetPolicy
+from plugins.routing.models import RoutingRule
 from tests import factories
 
 RULES_URL = "/admin/routing/routingrule/"
@@ -102,17 +102,6 @@ def test_a_rule_is_disabled_not_deleted(admin_client):
     assert rule.is_active is False
     assert admin_client.get(f"{RULES_URL}delete/{rule.pk}/").status_code in (302, 403)
     assert RoutingRule.objects.filter(pk=rule.pk).exists()
-
-
-def test_the_widget_policy_is_edited_in_the_admin(admin_client, demo):
-    settings = RoutingSettings.objects.get(region=demo)
-    response = admin_client.post(
-        f"/admin/routing/routingsettings/edit/{settings.pk}/",
-        {"region": demo.pk, "widget_policy": WidgetPolicy.ALWAYS},
-    )
-    assert response.status_code == 302
-    settings.refresh_from_db()
-    assert settings.widget_policy == WidgetPolicy.ALWAYS
 
 
 def test_try_it_shows_the_form(admin_client):
