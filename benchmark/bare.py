@@ -69,7 +69,7 @@ MESSAGE_TEMPLATE = _templates.from_string(
     "{{ appeal.executor|default:'' }},"
     ' {{ appeal.deadline|date:"d.m.Y H:i" }}</p><p>{{ appeal.text }}</p><ol>'
     '{% for event in events %}<li>{{ event.created_at|date:"d.m.Y H:i" }} '
-    "{{ event.get_kind_display }} {{ event.actor|default:'' }}: {{ event.from_value }}"
+    "{{ event.kind }} {{ event.actor|default:'' }}: {{ event.from_value }}"
     " → {{ event.to_value }} {{ event.reason }}</li>{% endfor %}</ol>"
 )
 

@@ -3,6 +3,8 @@
 import pluggy
 from django.core import checks
 
+from cms.kernel import events  # noqa: F401  (registers the event kinds' check)
+
 
 @checks.register()
 def check_plugins(app_configs, **kwargs):

@@ -194,6 +194,9 @@ class Attachment(models.Model):
 
 
 class EventKind(models.TextChoices):
+    """The core's event kinds: constants for its write paths. Their wording, and the kinds
+    plugins add, come from the `event_kinds` hook (`cms.kernel.events`)."""
+
     REGISTERED = "registered", _("Registered")
     STATUS_CHANGED = "status_changed", _("Status changed")
     ADDRESSEE_CHANGED = "addressee_changed", _("Addressee changed")
@@ -209,7 +212,9 @@ class AppealEvent(models.Model):
 
     appeal = models.ForeignKey(Appeal, verbose_name=_("message"), on_delete=models.PROTECT,
                                related_name="events")
-    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    # No `choices`: plugins add kinds (`event_kinds` hook), and an uninstalled plugin's
+    # events stay. `cms.kernel.events.event_kind(key)` gives a kind's label.
+    kind = models.CharField(_("kind"), max_length=32)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                               blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

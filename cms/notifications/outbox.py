@@ -25,7 +25,8 @@ def notify(*, template: str, email: str, recipient=None, appeal=None,
            context: dict | None = None, dedup_key: str | None = None) -> Notification | None:
     """Record a notification and send it once the current transaction commits.
 
-    `template` names `cms/email/<template>.txt` (first line: subject). With `dedup_key`,
+    `template` names a core e-mail (`cms/email/<template>.txt`) or a plugin's template by
+    its path (see `template_path`); its first line is the subject. With `dedup_key`,
     a second call with the same key records and sends nothing and returns None.
     """
     if not email:
@@ -74,12 +75,32 @@ def _enqueue(notification_pk: int) -> None:
                task_name=f"notification-{notification_pk}")
 
 
+# Where a core e-mail's template is: `"appeal_answered"` names
+# cms/email/appeal_answered.txt; a plugin names its own template by its path.
+CORE_TEMPLATE = "cms/email/{name}.txt"
+# The context key under which a notification keeps the sections plugins added.
+SECTIONS = "email_sections"
+
+
+def template_path(template: str) -> str:
+    """The template a notification's `template` names: a core e-mail's name, or a
+    plugin's own path such as `"fasttrack/email/stage_due.txt"`."""
+    return template if "/" in template else CORE_TEMPLATE.format(name=template)
+
+
 def render(notification: Notification) -> tuple[str, str]:
+    """(subject, body): the template's first line is the subject, the rest the body; each
+    section a plugin added (`email_sections` hook) follows the body, in order, rendered
+    with the e-mail's context and its own on top."""
     context = {**notification.context, "appeal": notification.appeal}
+    sections = context.pop(SECTIONS, [])
     with translation.override(notification.context.get("language", "ru")):
-        text = render_to_string(f"cms/email/{notification.template}.txt", context)
+        text = render_to_string(template_path(notification.template), context)
+        parts = [render_to_string(section["template"], {**context, **section["context"]})
+                 for section in sections]
     subject, _sep, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    body = "\n\n".join([body.strip(), *(part.strip() for part in parts if part.strip())])
+    return subject.strip(), body + "\n"
 
 
 def send_notification(notification_pk: int) -> bool:

@@ -3,20 +3,24 @@
 `notify_transition` is called by the workflow's write paths inside their transaction; each
 notification is recorded in the outbox and sent after commit (`cms.notifications.notify`).
 A notification is keyed by (template, event, recipient), so a retried write path never
-sends one twice.
+sends one twice. Plugins add sections to these e-mails through the `email_sections` hook,
+asked when the notification is recorded.
 """
 
 from __future__ import annotations
+
+from types import MappingProxyType
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from cms.kernel.plugins import hooks_for
 from cms.models import Role, Status
 from cms.permissions.grants import role_holders
 from cms.workflow.table import Action
 
-from .outbox import notify_all
+from .outbox import SECTIONS, notify_all
 
 # The citizen hears of these actions (the registration e-mail is registration's own).
 CITIZEN_TEMPLATES = {
@@ -70,11 +74,40 @@ def staff_recipients(appeal, transition) -> tuple[str, list]:
     return "", []
 
 
+def plugin_sections(appeal, event, template: str, context: dict) -> list[dict]:
+    """The sections the plugins enabled for the message's region add to this e-mail, in
+    their order, as the notification stores them (template and context)."""
+    answers = hooks_for(appeal.region).email_sections(
+        template=template, appeal=appeal, event=event, context=MappingProxyType(context))
+    sections = sorted((section for answer in answers for section in answer or ()),
+                      key=lambda section: section.order)
+    return [{"template": section.template, "context": dict(section.context)}
+            for section in sections]
+
+
+def with_plugin_sections(notices: list[dict], appeal, event) -> list[dict]:
+    """`notices` with the plugins' sections in each one's context. The hook is asked once
+    per distinct letter: the staff told of one change all get the same one."""
+    asked: list[tuple[str, dict, list[dict]]] = []
+    result = []
+    for notice in notices:
+        template, context = notice["template"], notice.get("context") or {}
+        sections = next((known for name, seen, known in asked
+                         if name == template and seen == context), None)
+        if sections is None:
+            sections = plugin_sections(appeal, event, template, context)
+            asked.append((template, context, sections))
+        result.append({**notice, "context": {**context, SECTIONS: sections}}
+                      if sections else notice)
+    return result
+
+
 def notify_transition(appeal, transition, event, context: dict | None = None,
                       also: list[dict] = ()) -> None:
     """Tell the citizen and the staff concerned that `transition` happened (`event` is the
     event it wrote; `context` adds what the templates show, such as a reason). `also`
-    are the write path's own notices, recorded in the same statement."""
+    are the write path's own notices, recorded in the same statement. Every notice gets
+    the sections plugins add to its e-mail (`email_sections` hook)."""
     base = {"number": appeal.number, "status": str(Status(appeal.status).label),
             **(context or {})}
     notices = list(also)
@@ -93,4 +126,4 @@ def notify_transition(appeal, transition, event, context: dict | None = None,
             context={**base, "link": staff_link(appeal)},
             dedup_key=f"{template}:{event.pk}:{user.pk}",
         ))
-    notify_all(notices)
+    notify_all(with_plugin_sections(notices, appeal, event))

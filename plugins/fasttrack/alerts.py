@@ -33,9 +33,10 @@ ORGANISATION_ROLES = {
 REGION_ROLES = {
     Stage.MODERATION: (Role.MODERATOR,),
 }
+# The plugin's own e-mails, in its template namespace (the outbox takes a path).
 TEMPLATES = {
-    WarningKind.DUE_SOON: "fasttrack_stage_due",
-    WarningKind.OVERDUE: "fasttrack_overdue",
+    WarningKind.DUE_SOON: "fasttrack/email/stage_due.txt",
+    WarningKind.OVERDUE: "fasttrack/email/overdue.txt",
 }
 
 

@@ -2,6 +2,8 @@
 here so that pluggy registers them as one plugin."""
 
 # Each module below holds the `@hookimpl` functions of one extension point.
+from .emails import *  # noqa: F401,F403
+from .events import *  # noqa: F401,F403
 from .pages import *  # noqa: F401,F403
 from .reports import *  # noqa: F401,F403
 from .settings import *  # noqa: F401,F403

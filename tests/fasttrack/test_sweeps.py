@@ -99,9 +99,9 @@ def test_a_sweep_run_twice_warns_once(region, staff, django_capture_on_commit_ca
     assert not mail.outbox  # the second run sent nothing
     notifications = Notification.objects.filter(dedup_key__startswith="fasttrack:")
     assert sorted(notifications.values_list("template", "recipient__username")) == [
-        ("fasttrack_overdue", "curator"),
-        ("fasttrack_stage_due", "coordinator"),
-        ("fasttrack_stage_due", "executor"),
+        ("fasttrack/email/overdue.txt", "curator"),
+        ("fasttrack/email/stage_due.txt", "coordinator"),
+        ("fasttrack/email/stage_due.txt", "executor"),
     ]
     assert set(notifications.values_list("state", flat=True)) == {"sent"}
     assert DeadlineWarning.objects.filter(delivered_at__isnull=True).count() == 0
@@ -170,7 +170,9 @@ def test_a_lost_delivery_is_claimed_again_later(region, staff,
     assert sweep(NOW + timedelta(minutes=5)).enqueued == []  # still in flight
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep(NOW + timedelta(minutes=11)).enqueued == [warning_id]
-    assert Notification.objects.filter(appeal=appeal, template="fasttrack_overdue").count() == 1
+    letters = Notification.objects.filter(appeal=appeal,
+                                          template="fasttrack/email/overdue.txt")
+    assert letters.count() == 1
     assert sweep(NOW + timedelta(minutes=30)).enqueued == []
 
 

@@ -91,9 +91,9 @@ def test_a_real_worker_runs_the_sweep_and_warns_once(region, worker):
     wait_until_queue_empty(worker)
     notifications = Notification.objects.filter(dedup_key__startswith="fasttrack:")
     assert sorted(notifications.values_list("template", "recipient__username")) == [
-        ("fasttrack_overdue", "curator"),
-        ("fasttrack_stage_due", "coordinator"),
-        ("fasttrack_stage_due", "executor"),
+        ("fasttrack/email/overdue.txt", "curator"),
+        ("fasttrack/email/stage_due.txt", "coordinator"),
+        ("fasttrack/email/stage_due.txt", "executor"),
     ]
     assert set(notifications.values_list("state", flat=True)) == {"sent"}
 

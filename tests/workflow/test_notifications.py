@@ -3,10 +3,13 @@
 import pytest
 from django.core import mail
 
-from cms.models import Notification, NotificationState, Status
+from cms.kernel.hookspecs import EmailSection
+from cms.kernel.plugins import hookimpl
+from cms.models import Notification, NotificationState, Role, Status
 from cms.notifications import outbox
 from cms.notifications.tasks import retry_pending_notifications_task
 from cms.workflow import actions
+from tests.workflow import builders
 from tests.workflow.builders import demo_staff, message
 
 
@@ -93,3 +96,102 @@ def test_every_letter_renders(template, language, demo):
     subject, body = outbox.render(letter)
     assert appeal.number in subject and appeal.number in body
     assert "{" not in subject + body
+
+
+class AddsSections:
+    """A test plugin adding two sections, out of order, to the given core e-mails."""
+
+    def __init__(self, *templates):
+        self.templates = templates
+        self.asked = []
+
+    @hookimpl
+    def email_sections(self, template, appeal, event, context):
+        self.asked.append((template, appeal.pk, event.kind if event else None,
+                           context.get("number")))
+        if template not in self.templates:
+            return None
+        return [EmailSection(template="tests/email/second.txt", context={"n": 2}, order=200),
+                EmailSection(template="tests/email/first.txt", context={"n": 1}, order=10)]
+
+
+@pytest.fixture
+def section_templates(tmp_path, settings):
+    folder = tmp_path / "templates" / "tests" / "email"
+    folder.mkdir(parents=True)
+    (folder / "first.txt").write_text("First section {{ n }} for {{ number }}\n")
+    (folder / "second.txt").write_text("{% load i18n %}{% translate 'Reason:' %} {{ n }}\n")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0],
+                           "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}]
+    return folder
+
+
+def test_hook_email_sections(demo, plugin_manager, section_templates,
+                             django_capture_on_commit_callbacks):
+    plugin = AddsSections("appeal_rejected")
+    plugin_manager.register(plugin, name="test-sections")
+    appeal = message(Status.ON_MODERATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_reject_appeal(appeal.pk, demo_staff()["moderator"], "Не проблема")
+    assert ("appeal_rejected", appeal.pk, "status_changed", appeal.number) in plugin.asked
+    letter = Notification.objects.get(appeal=appeal, template="appeal_rejected")
+    ours = [section["context"] for section in letter.context[outbox.SECTIONS]
+            if section["template"].startswith("tests/email/")]
+    assert ours == [{"n": 1}, {"n": 2}]
+    # In order, after the core's text, in the letter's language.
+    body = mail.outbox[-1].body
+    core, first, second = (body.index("Не проблема"),
+                           body.index(f"First section 1 for {appeal.number}"),
+                           body.index("Причина: 2"))
+    assert core < first < second
+
+
+def test_the_registration_letter_asks_for_sections_too(demo, plugin_manager,
+                                                       section_templates):
+    plugin = AddsSections("appeal_registered")
+    plugin_manager.register(plugin, name="test-sections")
+    from cms.submission.registration import NewAppeal, do_register_appeal
+    from tests import factories
+
+    sub = factories.subcategory("01.01")
+    author = builders.citizen()
+    appeal, _created = do_register_appeal(NewAppeal(
+        region=demo, citizen=author, category=sub.category, subcategory=sub,
+        territory=factories.territory("gorsk", demo), text="Яма"))
+    letter = Notification.objects.get(appeal=appeal, template="appeal_registered")
+    _subject, body = outbox.render(letter)
+    assert f"First section 1 for {appeal.number}" in body
+
+
+def test_staff_told_of_one_change_cost_one_question(demo, plugin_manager,
+                                                    django_capture_on_commit_callbacks):
+    plugin = AddsSections()
+    plugin_manager.register(plugin, name="test-sections")
+    builders.staff_member("coordinator-2", "adm-gorsk", Role.COORDINATOR)
+    appeal = message(Status.ON_MODERATION, "adm-gorsk")
+    with django_capture_on_commit_callbacks(execute=False):
+        actions.do_pass_on_appeal(appeal.pk, demo_staff()["moderator"])
+    staff_letters = Notification.objects.filter(appeal=appeal, template="queue_new_message")
+    assert staff_letters.count() >= 2
+    assert [asked[0] for asked in plugin.asked] == ["queue_new_message"]
+
+
+def test_a_plugin_names_its_own_template_by_its_path(demo, section_templates):
+    (section_templates / "letter.txt").write_text("Subject {{ number }}\nBody {{ number }}\n")
+    appeal = message(Status.ON_MODERATION)
+    letter = Notification(template="tests/email/letter.txt", email="x@example.org",
+                          appeal=appeal, context={"number": appeal.number})
+    assert outbox.render(letter) == (f"Subject {appeal.number}", f"Body {appeal.number}\n")
+    assert outbox.template_path("appeal_answered") == "cms/email/appeal_answered.txt"
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_answered_letter_promises_no_rating_form(language, demo):
+    appeal = message(Status.ON_MODERATION)
+    letter = Notification(template="appeal_answered", email="x@example.org", appeal=appeal,
+                          context={"number": appeal.number, "answer": "Ответ",
+                                   "link": "https://pos.example/my/1/",
+                                   "language": language})
+    _subject, body = outbox.render(letter)
+    assert "https://pos.example/my/1/" in body
+    assert "оцен" not in body.lower() and "rating" not in body.lower()
