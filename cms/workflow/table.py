@@ -1,9 +1,11 @@
-"""The workflow as one table: (status, action) → target status, who may do it, what it needs.
+"""The workflow as one table: (status, action) → target status and who may do it.
 
 This is the only place that says which status changes exist. The write paths in
 `cms.workflow.actions` look a transition up here before they touch a message; the
 permission policy (`cms.permissions.policy`) answers *where* a role holds (which region,
-organisation or message); the admin shows the actions `available` here.
+organisation or message); the admin shows the actions `available` here. What input an
+action requires (a reason, a date, an executor) is checked by its write path, which alone
+knows what the input means.
 
 Parties: the staff roles of `cms.models.Role`, plus `CITIZEN` (the message's author) and
 `SYSTEM` (registration and the scheduled sweeps, acting without a user).
@@ -12,7 +14,6 @@ Parties: the staff roles of `cms.models.Role`, plus `CITIZEN` (the message's aut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext
@@ -49,18 +50,6 @@ class Action(models.TextChoices):
     COMMENT = "comment", _("Comment")
 
 
-class Need(StrEnum):
-    """Input an action cannot go without."""
-
-    REASON = "reason"
-    QUESTION = "question"
-    TEXT = "text"
-    DATE = "date"
-    EXECUTOR = "executor"
-    ORGANISATION = "organisation"
-    SUBCATEGORY = "subcategory"
-
-
 @dataclass(frozen=True)
 class Transition:
     """One cell of the table.
@@ -74,7 +63,6 @@ class Transition:
     action: Action
     target: Status
     parties: frozenset[str]
-    needs: frozenset[Need] = frozenset()
     public: bool = False
     versioned: bool = True
 
@@ -83,12 +71,12 @@ class Transition:
         return self.source != self.target
 
 
-def _t(source, action, target, parties, needs=(), public=False, versioned=True):
+def _t(source, action, target, parties, public=False, versioned=True):
     return Transition(Status(source), Action(action), Status(target), frozenset(parties),
-                      frozenset(needs), public, versioned)
+                      public, versioned)
 
 
-S, A, N, R = Status, Action, Need, Role
+S, A, R = Status, Action, Role
 
 # Who comments: everyone who handles messages. A comment never changes the status.
 COMMENTERS = (R.MODERATOR, R.COORDINATOR, R.EXECUTOR, R.HEAD, R.CURATOR)
@@ -98,43 +86,35 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.REGISTERED, A.REGISTER, S.ON_MODERATION, {SYSTEM}, public=True),
     # Moderator.
     _t(S.ON_MODERATION, A.PASS_ON, S.SENT_TO_ORGANISATION, {R.MODERATOR}, public=True),
-    _t(S.ON_MODERATION, A.CHANGE_CATEGORY, S.ON_MODERATION, {R.MODERATOR},
-       {N.SUBCATEGORY}),
-    _t(S.ON_MODERATION, A.CHANGE_ORGANISATION, S.ON_MODERATION, {R.MODERATOR},
-       {N.ORGANISATION}),
-    _t(S.ON_MODERATION, A.REJECT, S.REJECTED, {R.MODERATOR}, {N.REASON}, public=True),
-    _t(S.ON_MODERATION, A.ASK_CITIZEN, S.WAITING_FOR_CITIZEN, {R.MODERATOR},
-       {N.QUESTION}, public=True),
+    _t(S.ON_MODERATION, A.CHANGE_CATEGORY, S.ON_MODERATION, {R.MODERATOR}),
+    _t(S.ON_MODERATION, A.CHANGE_ORGANISATION, S.ON_MODERATION, {R.MODERATOR}),
+    _t(S.ON_MODERATION, A.REJECT, S.REJECTED, {R.MODERATOR}, public=True),
+    _t(S.ON_MODERATION, A.ASK_CITIZEN, S.WAITING_FOR_CITIZEN, {R.MODERATOR}, public=True),
     # The citizen answers the question, or the sweep rejects the message.
     _t(S.WAITING_FOR_CITIZEN, A.ANSWER_CLARIFICATION, S.ON_MODERATION, {CITIZEN},
-       {N.TEXT}, public=True),
+       public=True),
     _t(S.WAITING_FOR_CITIZEN, A.EXPIRE_CLARIFICATION, S.REJECTED, {SYSTEM}, public=True),
     # Coordinator.
-    _t(S.SENT_TO_ORGANISATION, A.ASSIGN_EXECUTOR, S.IN_WORK, {R.COORDINATOR},
-       {N.EXECUTOR}),
-    _t(S.IN_WORK, A.ASSIGN_EXECUTOR, S.IN_WORK, {R.COORDINATOR}, {N.EXECUTOR}),
-    _t(S.SENT_TO_ORGANISATION, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR},
-       {N.ORGANISATION, N.REASON}),
-    _t(S.IN_WORK, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR},
-       {N.ORGANISATION, N.REASON}),
+    _t(S.SENT_TO_ORGANISATION, A.ASSIGN_EXECUTOR, S.IN_WORK, {R.COORDINATOR}),
+    _t(S.IN_WORK, A.ASSIGN_EXECUTOR, S.IN_WORK, {R.COORDINATOR}),
+    _t(S.SENT_TO_ORGANISATION, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR}),
+    _t(S.IN_WORK, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR}),
     # Executor.
-    _t(S.IN_WORK, A.SUBMIT_ANSWER, S.ON_APPROVAL, {R.EXECUTOR}, {N.TEXT}),
-    _t(S.IN_WORK, A.PROPOSE_POSTPONEMENT, S.ON_APPROVAL, {R.EXECUTOR},
-       {N.REASON, N.DATE}),
+    _t(S.IN_WORK, A.SUBMIT_ANSWER, S.ON_APPROVAL, {R.EXECUTOR}),
+    _t(S.IN_WORK, A.PROPOSE_POSTPONEMENT, S.ON_APPROVAL, {R.EXECUTOR}),
     # Head.
     _t(S.ON_APPROVAL, A.APPROVE_ANSWER, S.ANSWERED, {R.HEAD}, public=True),
     _t(S.ON_APPROVAL, A.APPROVE_POSTPONEMENT, S.POSTPONED, {R.HEAD}, public=True),
-    _t(S.ON_APPROVAL, A.RETURN_TO_EXECUTOR, S.IN_WORK, {R.HEAD}, {N.REASON}),
+    _t(S.ON_APPROVAL, A.RETURN_TO_EXECUTOR, S.IN_WORK, {R.HEAD}),
     # The postponement date arrives (the sweep), or the executor resumes early.
     _t(S.POSTPONED, A.RESUME, S.IN_WORK, {SYSTEM, R.EXECUTOR}),
     # Curator.
-    _t(S.ANSWERED, A.RETURN_FOR_REWORK, S.IN_WORK, {R.CURATOR}, {N.REASON}),
-    _t(S.ANSWERED, A.REOPEN, S.IN_WORK, {R.CURATOR}, {N.REASON}),
-    _t(S.CLOSED, A.REOPEN, S.IN_WORK, {R.CURATOR}, {N.REASON}),
+    _t(S.ANSWERED, A.RETURN_FOR_REWORK, S.IN_WORK, {R.CURATOR}),
+    _t(S.ANSWERED, A.REOPEN, S.IN_WORK, {R.CURATOR}),
+    _t(S.CLOSED, A.REOPEN, S.IN_WORK, {R.CURATOR}),
     _t(S.ANSWERED, A.CLOSE, S.CLOSED, {SYSTEM, R.CURATOR}),
     # Internal comments, in every status.
-    *(_t(status, A.COMMENT, status, COMMENTERS, {N.TEXT}, versioned=False)
-      for status in Status),
+    *(_t(status, A.COMMENT, status, COMMENTERS, versioned=False) for status in Status),
 )
 
 _BY_CELL: dict[tuple[Status, Action], Transition] = {}

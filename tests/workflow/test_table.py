@@ -60,15 +60,6 @@ def test_a_missing_cell_is_refused_with_a_clear_reason():
     assert "Rejected" in str(refused.value) or "Отклонено" in str(refused.value)
 
 
-def test_what_actions_require():
-    assert table.transition(S.ON_MODERATION, A.REJECT).needs == {table.Need.REASON}
-    assert table.transition(S.IN_WORK, A.PROPOSE_POSTPONEMENT).needs == {
-        table.Need.REASON, table.Need.DATE}
-    assert table.transition(S.IN_WORK, A.SUBMIT_ANSWER).needs == {table.Need.TEXT}
-    assert table.transition(S.SENT_TO_ORGANISATION, A.ASSIGN_EXECUTOR).needs == {
-        table.Need.EXECUTOR}
-
-
 def test_what_the_citizen_sees():
     public = {(row.source, row.action) for row in table.TRANSITIONS if row.public}
     assert public == {
