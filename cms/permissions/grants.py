@@ -9,7 +9,13 @@ also holds a grant on that message. Grants use guardian's direct-foreign-key mod
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from guardian.shortcuts import assign_perm
 
 from cms.models import (
@@ -88,24 +94,65 @@ def revoke_executor(appeal) -> None:
     ).delete()
 
 
-def role_holders(role: Role, *, region=None, organisation=None):
-    """Active users holding `role` (its group and its grant) at a region or organisation."""
+# How a role's holders are listed: by name, as people read a list of staff.
+HOLDER_ORDER = ("last_name", "first_name", "username")
+
+
+def _held_grants(model, grants: dict[Role, str], roles: Iterable[Role],
+                 place_ids: Iterable[int]) -> QuerySet | None:
+    """The rows of `model` (a grant table) that make someone hold one of `roles` at
+    `place_ids`: the grant, the role's group (a grant without it counts for nothing, as
+    in the permission policy) and an active account. None when no role is of this kind."""
+    roles = [Role(role) for role in roles if role in grants]
+    if not roles:
+        return None
+    # One filter() call: the group join is shared, so each grant is paired with its
+    # own role's group.
+    held = reduce(or_, (Q(permission__codename=grants[role],
+                          user__groups__name=ROLE_GROUP_NAMES[role]) for role in roles))
+    return model.objects.filter(held, content_object_id__in=list(place_ids),
+                                user__is_active=True)
+
+
+def holders_by_place(roles: Iterable[Role], *, region_ids: Iterable[int] = (),
+                     organisation_ids: Iterable[int] = ()
+                     ) -> dict[tuple[int, Role], list]:
+    """Who holds each of `roles` where: {(place id, role): [users by name]}.
+
+    The place is the region for region-wide roles (moderator, curator, editor) and the
+    organisation for the others. At most two queries, whatever the number of places
+    (a batch of deadline warnings); `role_holders` reads the same rule for one place.
+    """
+    roles = list(roles)
+    found: dict[tuple[int, Role], list] = defaultdict(list)
+    for model, grants, place_ids in (
+        (RegionUserObjectPermission, REGION_PERMISSIONS, list(region_ids)),
+        (OrganisationUserObjectPermission, ORGANISATION_PERMISSIONS, list(organisation_ids)),
+    ):
+        rows = _held_grants(model, grants, roles, place_ids) if place_ids else None
+        if rows is None:
+            continue
+        role_of = {codename: role for role, codename in grants.items()}
+        rows = (rows.select_related("user", "permission")
+                .order_by(*(f"user__{name}" for name in HOLDER_ORDER), "pk"))
+        for row in rows:
+            found[(row.content_object_id, role_of[row.permission.codename])].append(
+                row.user)
+    return dict(found)
+
+
+def role_holders(role: Role, *, region=None, organisation=None) -> QuerySet:
+    """Active users holding `role` (its group and its grant) at a region or organisation,
+    as a queryset (forms narrow it); the same rule as `holders_by_place`."""
     role = Role(role)
-    users = get_user_model().objects.filter(is_active=True, groups__name=ROLE_GROUP_NAMES[role])
     if role in REGION_PERMISSIONS:
-        region_id = region.pk if region is not None else organisation.region_id
-        users = users.filter(
-            regionuserobjectpermission__content_object_id=region_id,
-            regionuserobjectpermission__permission__codename=REGION_PERMISSIONS[role],
-        )
+        held = _held_grants(RegionUserObjectPermission, REGION_PERMISSIONS, [role], [
+            region.pk if region is not None else organisation.region_id])
     else:
-        users = users.filter(
-            organisationuserobjectpermission__content_object_id=organisation.pk,
-            organisationuserobjectpermission__permission__codename=(
-                ORGANISATION_PERMISSIONS[role]
-            ),
-        )
-    return users.distinct().order_by("last_name", "first_name", "username")
+        held = _held_grants(OrganisationUserObjectPermission, ORGANISATION_PERMISSIONS,
+                            [role], [organisation.pk])
+    return (get_user_model().objects.filter(pk__in=held.values("user_id"))
+            .order_by(*HOLDER_ORDER))
 
 
 def grant_role(user, organisation, role: Role) -> tuple[StaffMembership, bool]:

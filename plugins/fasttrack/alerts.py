@@ -7,6 +7,9 @@ Who is warned:
   organisation's heads, who approve;
 - a message overdue: the region's curators.
 
+Who holds a role is the permission layer's answer (`holders_by_place`: the role's group
+and its grant), read for a whole batch at once.
+
 Each (warning, person) pair is one outbox notification with its own deduplication key, so
 delivering a batch again sends nothing twice. A warning no longer true when delivered
 (the stage moved on, the message was answered) is marked delivered without an e-mail.
@@ -14,15 +17,15 @@ delivering a batch again sends nothing twice. A warning no longer true when deli
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
-from cms.models import Role, StaffMembership
+from cms.models import Role
 from cms.models.appeals import OPEN_STATUSES, RUNNING_STATUSES
 from cms.notifications import notify
+from cms.permissions.grants import holders_by_place
 
 from .models import DeadlineWarning, Stage, WarningKind
 
@@ -33,6 +36,11 @@ ORGANISATION_ROLES = {
 REGION_ROLES = {
     Stage.MODERATION: (Role.MODERATOR,),
 }
+OVERDUE_ROLES = (Role.CURATOR,)  # at the message's region
+WARNED_ROLES = frozenset(
+    role for roles in (*ORGANISATION_ROLES.values(), *REGION_ROLES.values(), OVERDUE_ROLES)
+    for role in roles
+)
 # The plugin's own e-mails, in its template namespace (the outbox takes a path).
 TEMPLATES = {
     WarningKind.DUE_SOON: "fasttrack/email/stage_due.txt",
@@ -61,38 +69,29 @@ def _still_true(warning: DeadlineWarning) -> bool:
             and clock.stage == warning.stage)
 
 
-def _memberships(warnings: list[DeadlineWarning]):
-    """Staff by (organisation, role) and by (region, role): two queries for a batch."""
-    by_organisation: dict[tuple[int, str], list] = defaultdict(list)
-    by_region: dict[tuple[int, str], list] = defaultdict(list)
-    organisations = {w.appeal.organisation_id for w in warnings}
-    regions = {w.appeal.region_id for w in warnings}
-    for membership in StaffMembership.objects.filter(
-        organisation_id__in=organisations, role__in=[Role.COORDINATOR, Role.HEAD],
-        user__is_active=True,
-    ).select_related("user"):
-        by_organisation[(membership.organisation_id, membership.role)].append(membership.user)
-    for membership in StaffMembership.objects.filter(
-        organisation__region_id__in=regions, role__in=[Role.MODERATOR, Role.CURATOR],
-        user__is_active=True,
-    ).select_related("user", "organisation"):
-        key = (membership.organisation.region_id, membership.role)
-        by_region[key].append(membership.user)
-    return by_organisation, by_region
+def _holders(warnings: list[DeadlineWarning]) -> dict[tuple[int, str], list]:
+    """Who holds the warned roles at the batch's organisations and regions: two queries
+    for a batch."""
+    return holders_by_place(
+        WARNED_ROLES,
+        region_ids={w.appeal.region_id for w in warnings},
+        organisation_ids={w.appeal.organisation_id for w in warnings},
+    )
 
 
-def recipients(warning: DeadlineWarning, by_organisation, by_region) -> list:
+def recipients(warning: DeadlineWarning, holders: dict[tuple[int, str], list]) -> list:
     appeal = warning.appeal
     people = []
     if warning.kind == WarningKind.OVERDUE:
-        people += by_region[(appeal.region_id, Role.CURATOR)]
+        for role in OVERDUE_ROLES:
+            people += holders.get((appeal.region_id, role), [])
     else:
         if warning.stage != Stage.MODERATION and appeal.executor is not None:
             people.append(appeal.executor)
         for role in ORGANISATION_ROLES.get(warning.stage, ()):
-            people += by_organisation[(appeal.organisation_id, role)]
+            people += holders.get((appeal.organisation_id, role), [])
         for role in REGION_ROLES.get(warning.stage, ()):
-            people += by_region[(appeal.region_id, role)]
+            people += holders.get((appeal.region_id, role), [])
     unique = {person.pk: person for person in people if person.email}
     return list(unique.values())
 
@@ -119,14 +118,14 @@ def deliver_warnings(warning_ids: Iterable[int]) -> int:
     )
     if not warnings:
         return 0
-    by_organisation, by_region = _memberships(warnings)
+    holders = _holders(warnings)
     sent = 0
     with transaction.atomic():
         for warning in warnings:
             if not _still_true(warning):
                 continue
             context = _context(warning)
-            for person in recipients(warning, by_organisation, by_region):
+            for person in recipients(warning, holders):
                 recorded = notify(
                     template=TEMPLATES[warning.kind], email=person.email, recipient=person,
                     appeal=warning.appeal, context=context,

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from cms.models import (
+    Organisation,
     OrganisationUserObjectPermission,
     RegionUserObjectPermission,
     Role,
@@ -10,7 +11,7 @@ from cms.models import (
     Status,
 )
 from cms.permissions.policy import appeal_policy
-from cms.permissions.grants import grant_role
+from cms.permissions.grants import grant_role, holders_by_place, role_holders
 from cms.permissions.groups import ROLE_GROUP_NAMES
 from tests import factories
 from tests.workflow.builders import demo_staff, fresh, message
@@ -80,3 +81,51 @@ def test_which_messages_a_user_may_act_on(demo):
     answerable = appeal_policy.instances_user_has_permission_for(executor, "submit_answer")
     assert list(answerable) == [mine]
     assert not appeal_policy.instances_user_has_permission_for(executor, "pass_on").exists()
+
+
+def test_holders_by_place_needs_the_group_the_grant_and_an_active_account(demo):
+    staff = demo_staff()
+    gorsk, uad = factories.organisation("adm-gorsk"), factories.organisation("uad")
+    second_head = factories.user("second.head")
+    grant_role(second_head, uad, Role.HEAD)
+    # A membership row alone holds nothing: no group, no grant.
+    bare = factories.user("bare.member")
+    StaffMembership.objects.create(user=bare, organisation=gorsk, role=Role.HEAD)
+    StaffMembership.objects.create(user=bare, organisation=gorsk, role=Role.CURATOR)
+    inactive = factories.user("inactive.head")
+    grant_role(inactive, gorsk, Role.HEAD)
+    inactive.is_active = False
+    inactive.save()
+
+    holders = holders_by_place([Role.HEAD, Role.COORDINATOR, Role.CURATOR],
+                               region_ids=[demo.pk],
+                               organisation_ids=[gorsk.pk, uad.pk])
+
+    assert holders[(gorsk.pk, Role.HEAD)] == [staff["head"]]
+    assert holders[(gorsk.pk, Role.COORDINATOR)] == [staff["coordinator"]]
+    assert second_head in holders[(uad.pk, Role.HEAD)]
+    assert holders[(demo.pk, Role.CURATOR)] == [staff["curator"]]
+    assert (gorsk.pk, Role.CURATOR) not in holders  # a curator's place is the region
+    assert list(role_holders(Role.HEAD, organisation=gorsk)) == [staff["head"]]
+    assert list(role_holders(Role.CURATOR, region=demo)) == [staff["curator"]]
+
+
+def test_holders_by_place_reads_a_batch_in_two_queries(demo, django_assert_num_queries):
+    organisations = list(Organisation.objects.filter(region=demo).values_list("pk",
+                                                                              flat=True))
+    with django_assert_num_queries(2):
+        holders = holders_by_place(list(Role), region_ids=[demo.pk],
+                                   organisation_ids=organisations)
+    assert {role for _place, role in holders} == set(Role)
+    with django_assert_num_queries(1):  # region-wide roles only: no organisation query
+        holders_by_place([Role.MODERATOR], region_ids=[demo.pk],
+                         organisation_ids=organisations)
+
+
+def test_a_grant_without_its_group_holds_no_role(demo):
+    moderator = demo_staff()["moderator"]
+    assert moderator in role_holders(Role.MODERATOR, region=demo)
+    moderator.groups.remove(Group.objects.get(name=ROLE_GROUP_NAMES[Role.MODERATOR]))
+    assert moderator not in role_holders(Role.MODERATOR, region=demo)
+    assert moderator not in holders_by_place([Role.MODERATOR], region_ids=[demo.pk]).get(
+        (demo.pk, Role.MODERATOR), [])
