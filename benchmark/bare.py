@@ -38,13 +38,12 @@ from cms.models import (
     Territory,
 )
 from cms.permissions.policy import appeal_policy
-from cms.staff_admin.queues import QUEUES, NumberOrTextSearch, QueueAdmin
+from cms.staff_admin.queues import NumberOrTextSearch, QueueAdmin, registered_queues
 
 from .data import BARE_COUNTER_YEAR, BARE_PREFIX
 
 # A fixed term instead of the deadline hooks (no plugins here).
 BARE_TERM = timedelta(days=30)
-QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 # The real listing's order, with the tie-break the admin's change list adds, its page
 # size and its joins: the same rows, read the same way.
 QUEUE_ORDERING = (*QueueAdmin.ordering, "-pk")
@@ -140,7 +139,7 @@ def submit(request, region):
 
 def queue_list(request, key):
     """A queue's first page: the queue's filter, order and page size, and its count."""
-    queue = QUEUES_BY_KEY.get(key)
+    queue = next((queue for queue in registered_queues() if queue.key == key), None)
     if queue is None:
         raise Http404
     if not request.user.is_authenticated:

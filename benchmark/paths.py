@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cms.models import Appeal, Role, Subcategory, Territory
 from cms.portal.models import SubmissionPage
-from cms.staff_admin.queues import QUEUES, Queue
+from cms.staff_admin.queues import Queue, registered_queues
 
 from .data import BENCH_PREFIX, SUBMIT_MARKER
 from .measure import Probe
@@ -43,7 +43,7 @@ def queue_user(queue: Queue) -> str:
 
 
 def needed_users() -> set[str]:
-    return {CITIZEN, MESSAGE_USER, *(queue_user(queue) for queue in QUEUES)}
+    return {CITIZEN, MESSAGE_USER, *(queue_user(queue) for queue in registered_queues())}
 
 
 def missing_users() -> set[str]:
@@ -88,7 +88,7 @@ def submit_pair(region, page_url: str) -> tuple[Probe, Probe]:
 
 def queue_pairs() -> list[tuple[Probe, Probe]]:
     pairs = []
-    for queue in QUEUES:
+    for queue in registered_queues():
         url = f"/admin/queues/{queue.key}/"
         bare_url = reverse("bare_queue", kwargs={"key": queue.key})
         user = queue_user(queue)

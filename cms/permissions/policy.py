@@ -16,6 +16,8 @@ and may act as any staff role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
@@ -120,6 +122,30 @@ def appeals_in_scope(user, role: Role) -> QuerySet[Appeal]:
     return Appeal.objects.none() if found is None else Appeal.objects.filter(found)
 
 
+def appeals_for_roles(user, roles, narrow: Callable[[Role], Q | None] | None = None
+                      ) -> QuerySet[Appeal]:
+    """The messages within `user`'s scopes for those of `roles` they hold, OR-ed together.
+
+    `narrow(role)` adds a condition to one role's scope (None drops the role). Queues ask
+    this with their roles; the policy asks it with every handling role. Roles are OR-ed
+    in a fixed order, so the same roles always give the same SQL.
+    """
+    combined: Q | None = None
+    for role in sorted(frozenset(roles) & user_roles(user)):
+        found = scope(user, role)
+        if found is None:
+            continue
+        if narrow is not None:
+            extra = narrow(role)
+            if extra is None:
+                continue
+            found &= extra
+        combined = found if combined is None else combined | found
+    if combined is None:
+        return Appeal.objects.none()
+    return Appeal.objects.filter(combined)
+
+
 class AppealPolicy:
     """The one answer to "may this user see / do X to this message"."""
 
@@ -132,19 +158,15 @@ class AppealPolicy:
             statuses = {row.source for row in table.TRANSITIONS
                         if row.action == action and row.parties & HANDLING_ROLES}
             return Appeal.objects.filter(status__in=statuses)
-        combined: Q | None = None
-        for role in sorted(HANDLING_ROLES & user_roles(user)):
-            found = scope(user, role)
-            if action != VIEW:
-                statuses = [row.source for row in table.TRANSITIONS
-                            if row.action == action and role in row.parties]
-                if not statuses:
-                    continue
-                found &= Q(status__in=statuses)
-            combined = found if combined is None else combined | found
-        if combined is None:
-            return Appeal.objects.none()
-        return Appeal.objects.filter(combined)
+        if action == VIEW:
+            return appeals_for_roles(user, HANDLING_ROLES)
+
+        def in_statuses_the_role_acts_from(role: Role) -> Q | None:
+            statuses = [row.source for row in table.TRANSITIONS
+                        if row.action == action and role in row.parties]
+            return Q(status__in=statuses) if statuses else None
+
+        return appeals_for_roles(user, HANDLING_ROLES, narrow=in_statuses_the_role_acts_from)
 
     def parties_for_instance(self, user, appeal: Appeal) -> frozenset[str]:
         """Which parties of the workflow table `user` is for this message.
@@ -222,15 +244,6 @@ class AppealPolicy:
 appeal_policy = AppealPolicy()
 
 
-def region_admin_region_ids(user) -> QuerySet | None:
-    """Regions the user administers (None for a superuser: all of them)."""
-    if user.is_superuser:
-        return None
-    if Role.EDITOR not in user_roles(user):
-        return RegionUserObjectPermission.objects.none().values("content_object_id")
-    return _region_grants(user, Role.EDITOR)
-
-
 def staff_region_ids(user) -> list[int] | None:
     """The regions where the user holds any staff grant (None for a superuser: all).
 
@@ -246,13 +259,18 @@ def staff_region_ids(user) -> list[int] | None:
 
 
 def configurable_regions(user) -> QuerySet[Region]:
-    """Regions whose configuration (reference data, staff, plugin settings) the user edits.
+    """Regions whose configuration (reference data, staff, plugin settings, the outbox and
+    audit trail of their messages) the user edits: the one answer, asked by every
+    region-scoped admin (`cms.staff_admin.region_scoped`).
 
-    A region's content editors edit their own regions; superusers edit every region.
+    A region's content editors edit the regions of their editor grants; superusers edit
+    every region.
     """
     if not (user and user.is_authenticated and user.is_active):
         return Region.objects.none()
-    region_ids = region_admin_region_ids(user)
-    if region_ids is None:
+    if user.is_superuser:
         return Region.objects.all()
-    return Region.objects.filter(pk__in=region_ids)
+    if Role.EDITOR not in user_roles(user):
+        return Region.objects.none()
+    region_ids = _granted_ids(user, Role.EDITOR)
+    return Region.objects.filter(pk__in=region_ids) if region_ids else Region.objects.none()

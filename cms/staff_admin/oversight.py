@@ -8,77 +8,33 @@ own regions; a superuser sees everything.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.menus import ModelAdminMenuItem
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
 from cms.models import (
     AuditRecord,
     Notification,
     NotificationState,
-    Region,
     RejectionReason,
-    Role,
 )
 from cms.notifications.outbox import render, retry_notification
-from cms.permissions.policy import region_admin_region_ids, user_roles
 
-
-def is_region_admin(user) -> bool:
-    return user.is_active and (user.is_superuser or Role.EDITOR in user_roles(user))
-
-
-def in_admin_regions(user, field: str) -> Q:
-    regions = region_admin_region_ids(user)
-    return Q() if regions is None else Q(**{f"{field}__in": regions})
-
-
-class RegionAdminPermissionHelper(PermissionHelper):
-    """Region administrators may list and inspect; what else, each admin says."""
-
-    can_create = can_edit = can_delete = False
-
-    def user_can_list(self, user):
-        return is_region_admin(user)
-
-    def user_can_inspect_obj(self, user, obj):
-        return self.inspect_view_enabled and is_region_admin(user)
-
-    def user_can_create(self, user):
-        return self.can_create and is_region_admin(user)
-
-    def user_can_edit_obj(self, user, obj):
-        return self.can_edit and is_region_admin(user)
-
-    def user_can_delete_obj(self, user, obj):
-        return self.can_delete and is_region_admin(user)
-
-
-class RegionScopedAdmin(ModelAdmin):
-    """Rows limited to the user's regions through `region_field`."""
-
-    region_field = "region"
-    permission_helper_class = RegionAdminPermissionHelper
-    history_view_enabled = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(
-            in_admin_regions(request.user, self.region_field))
-
-    def get_permissions_for_registration(self):
-        from django.contrib.auth.models import Permission
-
-        return Permission.objects.none()
+from .plugin_extensions import plugin_menu_items
+from .queues import queue_admins
+from .region_scoped import (
+    RegionScopedAdmin,
+    RegionScopedForm,
+    configures_a_region,
+    in_configurable_regions,
+)
 
 
 # --- the outbox ------------------------------------------------------------------------
@@ -98,7 +54,8 @@ class NotificationInspectView(InspectView):
 
 class OutboxAdmin(RegionScopedAdmin):
     model = Notification
-    region_field = "appeal__region"
+    region_lookup = "appeal__region"
+    allow_create = allow_edit = allow_delete = False
     menu_label = _("Outbox")
     menu_icon = "mail"
     base_url_path = "oversight/outbox"
@@ -148,10 +105,11 @@ class FailedMenuItem(ModelAdminMenuItem):
 
 @require_POST
 def retry_delivery(request, pk):
-    if not is_region_admin(request.user):
+    if not configures_a_region(request.user):
         return redirect("wagtailadmin_home")
-    notification = get_object_or_404(
-        Notification.objects.filter(in_admin_regions(request.user, "appeal__region")), pk=pk)
+    outbox = Notification.objects.filter(
+        in_configurable_regions(request.user, "appeal__region"))
+    notification = get_object_or_404(outbox, pk=pk)
     if retry_notification(notification.pk):
         messages.success(request, _("The notification is queued to be sent again."))
     else:
@@ -171,7 +129,8 @@ class AuditTrailAdmin(RegionScopedAdmin):
     """Read only: nobody edits or deletes an audit record, here or anywhere."""
 
     model = AuditRecord
-    region_field = "appeal__region"
+    region_lookup = "appeal__region"
+    allow_create = allow_edit = allow_delete = False
     menu_label = _("Audit trail")
     menu_icon = "history"
     base_url_path = "oversight/audit"
@@ -186,36 +145,17 @@ class AuditTrailAdmin(RegionScopedAdmin):
 # --- the region's workflow lists and terms ---------------------------------------------
 
 
-class RegionChoiceForm(WagtailAdminModelForm):
-    """Only the administrator's own regions can be chosen."""
-
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        if for_user is not None and "region" in self.fields:
-            self.fields["region"].queryset = Region.objects.filter(
-                in_admin_regions(for_user, "pk"))
-
-
-class EditableRegionHelper(RegionAdminPermissionHelper):
-    can_create = can_edit = True
-
-
-class DeletableRegionHelper(EditableRegionHelper):
-    can_delete = True
-
-
 class RejectionReasonAdmin(RegionScopedAdmin):
     model = RejectionReason
     menu_label = _("Rejection reasons")
     menu_icon = "list-ol"
     base_url_path = "oversight/rejection-reasons"
-    permission_helper_class = DeletableRegionHelper
     list_display = ("title", "region", "needs_reference", "is_active", "position")
     list_filter = ("is_active",)
     edit_handler = ObjectList(
         [FieldPanel("region"), FieldPanel("title"), FieldPanel("needs_reference"),
          FieldPanel("position"), FieldPanel("is_active")],
-        base_form_class=RegionChoiceForm,
+        base_form_class=RegionScopedForm,
     )
 
 
@@ -224,3 +164,12 @@ class OversightGroup(ModelAdminGroup):
     menu_icon = "view"
     menu_order = 250
     items = (FailedDeliveriesAdmin, OutboxAdmin, AuditTrailAdmin, RejectionReasonAdmin)
+
+    def __init__(self):
+        # Plugins' queues listed here follow the core's admins.
+        self.items = (*type(self).items, *queue_admins("oversight"))
+        super().__init__()
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        return [*items, *plugin_menu_items("oversight", after=len(items))]

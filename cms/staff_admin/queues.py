@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import InvalidPage
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -27,70 +29,70 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
 from cms import audit
-from cms.models import Appeal, AuditKind, Category, Organisation, Role, Status, Territory
-from cms.models.appeals import RUNNING_STATUSES
-from cms.permissions.policy import HANDLING_ROLES, scope, staff_region_ids, user_roles
+from cms.kernel.hookspecs import StaffQueue
+from cms.kernel.plugins import ESSENTIAL_PLUGIN_NAMES, enabled_region_ids, get_plugin_manager
+from cms.models import Appeal, AuditKind, Category, Organisation, Territory
+from cms.permissions.policy import appeals_for_roles, staff_region_ids, user_roles
 
+from .core_queues import overdue_q
 from .display import time_left
-
-
-
-def overdue_q(now) -> Q:
-    """Running and past the deadline. `is_overdue` is not needed here: every write of a
-    deadline sets it to `deadline < now`, and the sweep only sets it once the deadline
-    has passed. The partial indexes `appeal_*_overdue` answer this filter."""
-    return Q(status__in=RUNNING_STATUSES, deadline__lt=now)
+from .plugin_extensions import (
+    QUEUE_MENU_GROUPS,
+    ColumnCell,
+    declared,
+    export_cells,
+    export_select_related,
+    plugin_menu_items,
+    unique_keys,
+)
 
 
 @dataclass(frozen=True)
-class Queue:
-    key: str
-    label: str
-    roles: frozenset[Role]
-    statuses: frozenset[Status] | None = None
-    overdue_only: bool = False
-    # Only the messages assigned to the user (the executor's own work), within the scope.
-    # The executor scope already means that; a superuser's scope is every message, and
-    # their "mine" is still only what is assigned to them.
-    assigned_only: bool = False
-    icon: str = "list-ul"
-    # A count in the menu is worth its query for work queues, not for a whole region.
-    counted: bool = True
+class Queue(StaffQueue):
+    """A declared `StaffQueue`, with the plugin that declared it and what it lists."""
+
+    plugin: str = "core"
+
+    @classmethod
+    def declared_by(cls, plugin_name: str, queue: StaffQueue) -> Queue:
+        values = {field.name: getattr(queue, field.name) for field in fields(StaffQueue)}
+        return cls(plugin=plugin_name, **values)
 
     def is_shown_to(self, user) -> bool:
         return bool(self.roles & user_roles(user))
 
     def queryset(self, user) -> QuerySet[Appeal]:
-        combined = None
-        for role in sorted(self.roles & user_roles(user)):
-            found = scope(user, role)
-            if found is not None:
-                combined = found if combined is None else combined | found
-        if combined is None:
-            return Appeal.objects.none()
-        appeals = Appeal.objects.filter(combined)
+        """The scopes of the queue's roles the user holds (the permission policy's),
+        narrowed by the queue; a plugin's queue, to the regions where it is on."""
+        appeals = appeals_for_roles(user, self.roles)
         if self.statuses is not None:
             appeals = appeals.filter(status__in=self.statuses)
-        if self.overdue_only:
-            appeals = appeals.filter(overdue_q(timezone.now()))
+        if self.where is not None:
+            appeals = appeals.filter(self.where(timezone.now()))
         if self.assigned_only:
             appeals = appeals.filter(executor=user)
+        if self.plugin not in ESSENTIAL_PLUGIN_NAMES:
+            appeals = appeals.filter(region_id__in=enabled_region_ids(self.plugin))
         return appeals
 
 
-QUEUES = (
-    Queue("moderation", _("On moderation"), frozenset({Role.MODERATOR}),
-          frozenset({Status.ON_MODERATION}), icon="help"),
-    Queue("inbox", _("Organisation inbox"), frozenset({Role.COORDINATOR}),
-          frozenset({Status.SENT_TO_ORGANISATION}), icon="mail"),
-    Queue("mine", _("My messages in work"), frozenset({Role.EXECUTOR}),
-          frozenset({Status.IN_WORK, Status.POSTPONED}), assigned_only=True, icon="edit"),
-    Queue("approval", _("On approval"), frozenset({Role.HEAD}),
-          frozenset({Status.ON_APPROVAL}), icon="tick-inverse"),
-    Queue("overdue", _("Overdue"), HANDLING_ROLES, overdue_only=True, icon="warning"),
-    Queue("region", _("All messages of the region"),
-          frozenset({Role.CURATOR, Role.MODERATOR}), icon="list-ul", counted=False),
-)
+@lru_cache(maxsize=4)
+def _queues_of(pm) -> tuple[Queue, ...]:
+    found = declared(pm.hook.staff_queues)
+    unique_keys(found, "staff queue")
+    for plugin_name, queue in found:
+        if queue.menu_group not in QUEUE_MENU_GROUPS:
+            raise ImproperlyConfigured(
+                f"The plugin {plugin_name!r} lists its queue {queue.key!r} in the menu "
+                f"group {queue.menu_group!r}; queues go in one of {QUEUE_MENU_GROUPS}.")
+    queues = [Queue.declared_by(plugin_name, queue) for plugin_name, queue in found]
+    return tuple(sorted(queues, key=lambda queue: queue.order))
+
+
+def registered_queues(pm=None) -> tuple[Queue, ...]:
+    """Every registered plugin's queues (the core's among them), in menu order; collected
+    once per plugin manager. A key declared twice raises ImproperlyConfigured."""
+    return _queues_of(pm or get_plugin_manager())
 
 
 # --- filters ---------------------------------------------------------------------------
@@ -300,6 +302,15 @@ class QueueIndexView(IndexView):
         specs, has_filters, _remaining, use_distinct = super().get_filters(request)
         return specs, has_filters, {}, use_distinct
 
+    def apply_select_related(self, qs):
+        queryset = super().apply_select_related(qs)
+        if self.export in self.FORMATS:
+            # The export's own columns and the plugins' read these: one query for the
+            # whole file.
+            queryset = queryset.select_related(*self.model_admin.export_select_related,
+                                               *export_select_related())
+        return queryset
+
     def get_context_data(self, **kwargs):
         # Counting a big queue is the costly part of its page: count once, and count the
         # unfiltered queue again only when a filter or a search narrowed the list.
@@ -376,6 +387,7 @@ class QueueAdmin(ModelAdmin):
     list_per_page = 50
     list_export = ("number", "status", "category", "subcategory", "territory",
                    "organisation", "deadline", "is_fast_track", "is_overdue", "created_at")
+    export_select_related = ("category",)
     # Fast tracks first, then the nearest deadline.
     ordering = ("-is_fast_track", "deadline")
     history_view_enabled = False
@@ -387,7 +399,17 @@ class QueueAdmin(ModelAdmin):
         self.base_url_path = f"queues/{self.queue.key}"
         self.menu_label = self.queue.label
         self.menu_icon = self.queue.icon
+        # The queue's own columns follow the core's, in the list and in the export; the
+        # rows they read come in the page's one query.
+        self.queue_cells = tuple(ColumnCell(column) for column in self.queue.columns)
+        self.list_display = (*self.list_display, *self.queue_cells)
+        self.list_select_related = tuple(dict.fromkeys((
+            *self.list_select_related,
+            *(name for column in self.queue.columns for name in column.select_related))))
         super().__init__(parent)
+
+    def get_list_export(self, request):
+        return (*self.list_export, *self.queue_cells, *export_cells())
 
     def get_queryset(self, request):
         return self.queue.queryset(request.user).order_by(*self.ordering)
@@ -426,11 +448,28 @@ class QueueAdmin(ModelAdmin):
 
 
 def queue_admin(queue: Queue) -> type[QueueAdmin]:
-    return type(f"{queue.key.title()}QueueAdmin", (QueueAdmin,), {"queue": queue})
+    name = "".join(part.title() for part in re.split(r"[^A-Za-z0-9]+", queue.key))
+    return type(f"{name}QueueAdmin", (QueueAdmin,), {"queue": queue})
+
+
+def queue_admins(menu_group: str) -> tuple[type[QueueAdmin], ...]:
+    """The listings of the registered queues of one menu group, in menu order."""
+    return tuple(queue_admin(queue) for queue in registered_queues()
+                 if queue.menu_group == menu_group)
 
 
 class QueuesGroup(ModelAdminGroup):
+    """The "Messages" group: every queue listed in it, then the plugins' links."""
+
     menu_label = _("Messages")
     menu_icon = "mail"
     menu_order = 100
-    items = tuple(queue_admin(queue) for queue in QUEUES)
+
+    def __init__(self):
+        # Built when Wagtail registers the group (start-up), from every plugin's queues.
+        self.items = queue_admins("messages")
+        super().__init__()
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        return [*items, *plugin_menu_items("messages", after=len(items))]

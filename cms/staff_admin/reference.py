@@ -11,6 +11,8 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from cms.kernel.plugins import switchable_plugins
 from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
 
+from .plugin_extensions import plugin_menu_items
+from .queues import queue_admins
 from .region_scoped import RegionEditorMenuItem, RegionScopedAdmin, RegionScopedForm
 
 
@@ -124,8 +126,15 @@ class ReferenceGroup(ModelAdminGroup):
     items = (RegionAdmin, TerritoryAdmin, OrganisationAdmin, CategoryAdmin, SubcategoryAdmin,
              StaffMembershipAdmin)
 
+    def __init__(self):
+        # Plugins' queues listed here follow the core's admins.
+        self.items = (*type(self).items, *queue_admins("reference"))
+        super().__init__()
+
     def get_submenu_items(self):
         items = super().get_submenu_items()
         new_staff = RegionEditorMenuItem(_("New staff account"), reverse_lazy("staff_new"),
                                          icon_name="user", order=len(items) + 1)
-        return [*items, new_staff]
+        # The "Region settings" links join the reference data until that page has a group.
+        plugin_items = plugin_menu_items("reference", "settings", after=len(items) + 1)
+        return [*items, new_staff, *plugin_items]

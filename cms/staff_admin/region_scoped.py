@@ -1,12 +1,19 @@
-"""Model admins whose rows belong to a region: each editor sees and edits only their own.
+"""The one base of model admins whose rows belong to a region: each region's editors see
+and change only their own regions' rows; superusers see every row.
 
-The core's staff memberships and the plugins' settings (routing rules, fast tracks, the
-calendar) all use these, so "which region's configuration may this user edit" is answered
-by one rule: `cms.permissions.policy.configurable_regions`.
+The core's reference data and staff memberships, the processing oversight (outbox, audit
+trail, rejection reasons) and the plugins' settings (routing rules, fast tracks, the
+calendar) all use it, so "which regions may this user configure" has one answer:
+`cms.permissions.policy.configurable_regions`.
+
+An admin names where its rows' region is (`region_lookup`, "" for the region itself) and
+what may be done besides listing (`allow_create`, `allow_edit`, `allow_delete`; inspecting
+follows `inspect_view_enabled`).
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -15,71 +22,77 @@ from wagtail_modeladmin.options import ModelAdmin
 from cms.permissions.policy import configurable_regions
 
 
-def region_id_of(obj, region_lookup: str) -> int | None:
-    """The region id at the end of a lookup path like "organisation__region".
+def configures_a_region(user) -> bool:
+    """Whether the user may configure at least one region (who reaches these admins)."""
+    return configurable_regions(user).exists()
 
-    An empty path means the object is the region itself.
+
+def in_configurable_regions(user, region_lookup: str) -> Q:
+    """A filter on rows whose region is at `region_lookup` ("" for a region itself).
+
+    A superuser's is empty: every row, those with no region too (an audit record of an
+    export, which names no message)."""
+    if user.is_superuser and user.is_active:
+        return Q()
+    return Q(**{f"{region_lookup or 'pk'}__in": configurable_regions(user)})
+
+
+class RegionScopedPermissionHelper(PermissionHelper):
+    """Listing needs a region to configure; a row may be touched when it is in the list.
+
+    The switches are set from the admin (`RegionScopedAdmin.allow_*`).
     """
-    if not region_lookup:
-        return obj.pk
-    *path, last = region_lookup.split("__")
-    for step in path:
-        obj = getattr(obj, step, None)
-        if obj is None:
-            return None
-    return getattr(obj, f"{last}_id", None)
-
-
-class RegionEditorPermissionHelper(PermissionHelper):
-    """Listing and creating need a region to configure; rows only in the user's regions."""
 
     region_lookup = "region"
-    can_create = True
-    can_delete = True
+    can_create = can_edit = can_delete = True
 
-    def _may_edit(self, user, obj) -> bool:
-        region_id = region_id_of(obj, self.region_lookup)
-        return region_id is not None and configurable_regions(user).filter(pk=region_id).exists()
+    def _in_users_regions(self, user, obj) -> bool:
+        rows = type(obj)._default_manager.filter(pk=obj.pk)
+        return rows.filter(in_configurable_regions(user, self.region_lookup)).exists()
 
     def user_can_list(self, user):
-        return configurable_regions(user).exists()
+        return configures_a_region(user)
 
     def user_can_create(self, user):
         return self.can_create and self.user_can_list(user)
 
     def user_can_inspect_obj(self, user, obj):
-        return False
+        return self.inspect_view_enabled and self._in_users_regions(user, obj)
 
     def user_can_edit_obj(self, user, obj):
-        return self._may_edit(user, obj)
+        return self.can_edit and self._in_users_regions(user, obj)
 
     def user_can_delete_obj(self, user, obj):
-        return self.can_delete and self._may_edit(user, obj)
+        return self.can_delete and self._in_users_regions(user, obj)
 
 
 class RegionScopedAdmin(ModelAdmin):
     """A ModelAdmin limited to the regions the user may configure."""
 
-    permission_helper_class = RegionEditorPermissionHelper
+    permission_helper_class = RegionScopedPermissionHelper
     region_lookup = "region"
-    # None keeps the permission helper's own answer.
-    allow_create: bool | None = None
-    allow_delete: bool | None = None
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+    history_view_enabled = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         helper = self.permission_helper
         helper.region_lookup = self.region_lookup
-        if self.allow_create is not None:
-            helper.can_create = self.allow_create
-        if self.allow_delete is not None:
-            helper.can_delete = self.allow_delete
+        helper.can_create = self.allow_create
+        helper.can_edit = self.allow_edit
+        helper.can_delete = self.allow_delete
 
     def get_queryset(self, request):
-        lookup = f"{self.region_lookup}__in" if self.region_lookup else "pk__in"
         return super().get_queryset(request).filter(
-            **{lookup: configurable_regions(request.user)}
-        )
+            in_configurable_regions(request.user, self.region_lookup))
+
+    def get_permissions_for_registration(self):
+        # Region grants decide, not Django's model permissions: nothing to assign.
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.none()
 
 
 class RegionScopedForm(WagtailAdminModelForm):
@@ -102,4 +115,4 @@ class RegionEditorMenuItem(MenuItem):
     """An admin menu link shown only to those who configure at least one region."""
 
     def is_shown(self, request):
-        return configurable_regions(request.user).exists()
+        return configures_a_region(request.user)

@@ -16,7 +16,7 @@ from benchmark import paths
 from benchmark.data import BENCH_PREFIX, GENERATED_PREFIX, SUBMIT_MARKER
 from cms.models import Appeal, AppealUserObjectPermission, Status
 from cms.portal.demo import create_demo_pages
-from cms.staff_admin.queues import QUEUES
+from cms.staff_admin.queues import registered_queues
 from tests import factories
 from tests.workflow.builders import demo_staff
 
@@ -81,7 +81,7 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
     expected = {"POST /general/", "bare POST /__bare__/demo/submit/",
                 f"GET /admin/messages/{message.pk}/",
                 f"bare GET /__bare__/messages/{message.pk}/"}
-    for queue in QUEUES:
+    for queue in registered_queues():
         expected |= {f"GET /admin/queues/{queue.key}/",
                      f"bare GET /__bare__/queues/{queue.key}/"}
     search = f"{paths.SEARCH_QUEUE}/?q={paths.SEARCH_DIGITS}"
@@ -96,7 +96,7 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
 
     # The printed costs are what the same requests cost here and now.
     staff = demo_staff()
-    for queue in QUEUES:
+    for queue in registered_queues():
         client.force_login(staff[paths.queue_user(queue)])
         url = f"/admin/queues/{queue.key}/"
         assert int(rows[f"GET {url}"][2]) == queries_of(client, url), queue.key

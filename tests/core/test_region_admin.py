@@ -121,3 +121,68 @@ def test_reference_data_lists_only_the_editors_regions(client, north_editor, oth
     edit = reverse("cms_organisation_modeladmin_edit", args=[demo_org.pk])
     assert client.get(edit).status_code != 200
     assert client.get(reverse("cms_territory_modeladmin_create")).status_code != 200
+
+
+# --- one region-scoped base: the oversight lists, the plugins' admins, the policy's answer
+
+
+def test_the_audit_trail_and_outbox_show_only_the_editors_regions(client, north_editor,
+                                                                  other_region, demo):
+    from cms import audit
+    from cms.models import AuditKind, AuditRecord, Notification, Status
+    from tests.workflow.builders import message
+
+    theirs = message(Status.ON_MODERATION, "north-gov", region=other_region)
+    ours = message(Status.ON_MODERATION)
+    for appeal in (theirs, ours):
+        audit.record(kind=AuditKind.EXPORT, what=f"seen {appeal.number}", appeal=appeal)
+        Notification.objects.create(email="x@example.org", template="appeal_registered",
+                                    appeal=appeal)
+    no_message = audit.record(kind=AuditKind.EXPORT, what="region.csv")
+    client.force_login(north_editor)
+    for base, model in (("/admin/oversight/audit/", AuditRecord),
+                        ("/admin/oversight/outbox/", Notification)):
+        rows = client.get(base).context["object_list"]
+        assert {row.appeal_id for row in rows} == {theirs.pk}, base
+        foreign = model.objects.get(appeal=ours)
+        assert client.get(f"{base}inspect/{foreign.pk}/").status_code != 200, base
+        own = model.objects.get(appeal=theirs)
+        assert client.get(f"{base}inspect/{own.pk}/").status_code == 200, base
+    # Read only, whoever asks.
+    own_record = AuditRecord.objects.get(appeal=theirs)
+    for action in ("edit", "delete"):
+        url = f"/admin/oversight/audit/{action}/{own_record.pk}/"
+        assert client.get(url).status_code != 200, action
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    rows = client.get("/admin/oversight/audit/").context["object_list"]
+    assert no_message in rows and {row.appeal_id for row in rows} >= {theirs.pk, ours.pk}
+
+
+def test_routing_rules_are_edited_but_never_deleted(client, demo):
+    from plugins.routing.models import RoutingRule
+
+    rule = RoutingRule.objects.create(region=demo, code="admin-test",
+                                      organisation=factories.organisation("adm-gorsk"))
+    client.force_login(StaffMembership.objects.get(role=Role.EDITOR,
+                                                   organisation__region=demo).user)
+    assert client.get(reverse("routing_routingrule_modeladmin_edit",
+                              args=[rule.pk])).status_code == 200
+    assert client.get(reverse("routing_routingrule_modeladmin_delete",
+                              args=[rule.pk])).status_code != 200
+    assert RoutingRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_which_regions_a_user_configures_has_one_answer(north_editor, other_region, demo):
+    from cms.permissions.policy import configurable_regions
+    from tests.workflow.builders import demo_staff
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    staff = demo_staff()
+    assert set(configurable_regions(admin)) == {demo, other_region}
+    assert list(configurable_regions(north_editor)) == [other_region]
+    assert list(configurable_regions(staff["editor"])) == [demo]
+    assert not configurable_regions(staff["moderator"]).exists()
+    north_editor.is_active = False
+    assert not configurable_regions(north_editor).exists()

@@ -5,6 +5,7 @@ here so that pluggy registers them as one plugin."""
 from .emails import *  # noqa: F401,F403
 from .events import *  # noqa: F401,F403
 from .pages import *  # noqa: F401,F403
+from .queues import *  # noqa: F401,F403
 from .reports import *  # noqa: F401,F403
 from .settings import *  # noqa: F401,F403
 from .urls import *  # noqa: F401,F403

@@ -169,9 +169,9 @@ def test_an_export_is_audited(client, demo):
 @pytest.mark.parametrize("username, index", [("moderator", "appeal_region_overdue"),
                                              ("head", "appeal_org_overdue")])
 def test_the_overdue_count_reads_its_partial_index(demo, username, index):
-    from cms.staff_admin.queues import QUEUES
+    from cms.staff_admin.queues import registered_queues
 
-    overdue = next(queue for queue in QUEUES if queue.key == "overdue")
+    overdue = next(queue for queue in registered_queues() if queue.key == "overdue")
     counted = overdue.queryset(fresh(demo_staff()[username])).values("pk")
     sql, params = counted.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -189,9 +189,9 @@ def test_the_overdue_count_reads_its_partial_index(demo, username, index):
 def test_the_executors_overdue_count_starts_from_their_own_messages(demo):
     """Not from every grant they ever held joined to all messages (a sequential scan
     of a million rows on every admin page, for the menu's count)."""
-    from cms.staff_admin.queues import QUEUES
+    from cms.staff_admin.queues import registered_queues
 
-    overdue = next(queue for queue in QUEUES if queue.key == "overdue")
+    overdue = next(queue for queue in registered_queues() if queue.key == "overdue")
     counted = overdue.queryset(fresh(demo_staff()["executor"])).values("pk")
     sql, params = counted.query.sql_with_params()
     with connection.cursor() as cursor:

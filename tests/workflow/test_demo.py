@@ -1,7 +1,7 @@
 """The demo: every role finds its queue with messages in it, and seeding twice adds none."""
 
 from cms.models import Appeal, Status
-from cms.staff_admin.queues import QUEUES
+from cms.staff_admin.queues import registered_queues
 from cms.workflow.demo import DEMO_MESSAGES, seed_demo_messages
 from tests.workflow.builders import citizen, demo_staff, fresh
 
@@ -21,7 +21,7 @@ def test_every_role_finds_work_and_seeding_twice_adds_nothing(demo):
     assert seed_demo_messages(demo) == 0
     assert Appeal.objects.filter(region=demo).count() == count
 
-    queues = {queue.key: queue for queue in QUEUES}
+    queues = {queue.key: queue for queue in registered_queues()}
     staff = demo_staff()
     for username, keys in ROLE_QUEUES.items():
         for key in keys:
