@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice
+from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice, ScheduledTask
 from cms.kernel.plugins import hookimpl
 from cms.staff_admin.core_queues import staff_queues  # noqa: F401
 from cms.workflow.event_kinds import event_kinds  # noqa: F401
@@ -53,6 +53,30 @@ def appeal_deadline(appeal, start):
         due_at=add_weekdays(start.astimezone(appeal.region.tzinfo), appeal.subcategory.total_days),
         explanation=str(_("The subcategory's term, in weekdays.")),
     )
+
+
+@hookimpl(trylast=True)
+def deadline_after_pause(appeal, paused_at, resumed_at):
+    return DeadlineChoice(
+        due_at=appeal.deadline + (resumed_at - paused_at),
+        is_fast_track=appeal.is_fast_track,
+        explanation=str(_("The clock was paused while the citizen was asked.")),
+    )
+
+
+@hookimpl
+def scheduled_tasks():
+    return [
+        ScheduledTask("expire unanswered questions",
+                      "cms.workflow.tasks.expire_clarifications_task", minutes=15),
+        ScheduledTask("resume postponed messages",
+                      "cms.workflow.tasks.resume_postponed_task", minutes=15),
+        ScheduledTask("retry pending notifications",
+                      "cms.notifications.tasks.retry_pending_notifications_task",
+                      minutes=10),
+        ScheduledTask("sweep held uploads",
+                      "cms.submission.held_uploads.sweep_held_uploads_task", minutes=60),
+    ]
 
 
 @hookimpl

@@ -1,30 +1,12 @@
-"""Schedule the workflow's sweeps and the outbox retry with django-q2's scheduler.
+"""Formerly: schedule the workflow's sweeps and the outbox retry with a data migration.
 
-Idempotent: each schedule is keyed by its name, so running the migration again (or on a
-database that already has the rows) changes nothing.
+Now a no-op. Scheduled tasks are declared in code through the `scheduled_tasks` hook
+(`cms.kernel.default_plugins`) and synced to django-q2's schedules after every `migrate`
+by `cms.kernel.schedules.sync_schedules`, which also deletes the rows this migration
+created. The file stays because later migrations depend on it.
 """
 
 from django.db import migrations
-
-SCHEDULES = {
-    "workflow: expire unanswered questions": ("cms.workflow.tasks.expire_clarifications_task", 15),
-    "workflow: resume postponed messages": ("cms.workflow.tasks.resume_postponed_task", 15),
-    "notifications: retry pending": (
-        "cms.notifications.tasks.retry_pending_notifications_task", 10),
-}
-
-
-def schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    for name, (func, minutes) in SCHEDULES.items():
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={"func": func, "schedule_type": "I", "minutes": minutes, "repeats": -1},
-        )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name__in=SCHEDULES).delete()
 
 
 class Migration(migrations.Migration):
@@ -33,4 +15,4 @@ class Migration(migrations.Migration):
         ("django_q", "0018_task_success_index"),
     ]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

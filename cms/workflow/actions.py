@@ -93,11 +93,12 @@ def _status_event(appeal, row: Transition, actor, *, reason="", data=None) -> Ap
                   data={"action": str(row.action), **(data or {})}, public=row.public)
 
 
-def _deadline_event(appeal, actor, old: datetime | None, reason: str) -> AppealEvent:
+def _deadline_event(appeal, actor, old: datetime | None, reason: str, *, data=None,
+                    public=False) -> AppealEvent:
     return _event(appeal, EventKind.DEADLINE_CHANGED, actor,
                   from_value=old.isoformat() if old else "",
                   to_value=appeal.deadline.isoformat() if appeal.deadline else "",
-                  reason=reason)
+                  reason=reason, data=data, public=public)
 
 
 def _set_deadline(appeal, deadline: datetime, now: datetime) -> None:
@@ -275,7 +276,8 @@ def _open_clarification(appeal) -> Clarification:
 def do_answer_clarification(appeal_pk: int, citizen, text: str,
                             version: int | None = None) -> Appeal:
     """The citizen answers the clarifying question: the message returns to moderation and
-    its deadline moves on by the time it waited (the clock was paused)."""
+    its deadline moves on by the time the clock was paused, as `deadline_after_pause`
+    answers (a plugin may count working time only; the core counts calendar time)."""
     with transaction.atomic():
         appeal, row = _begin(appeal_pk, citizen, Action.ANSWER_CLARIFICATION, version)
         text = _require(text, _("Write your answer."))
@@ -288,10 +290,15 @@ def do_answer_clarification(appeal_pk: int, citizen, text: str,
         fields = []
         if appeal.deadline is not None:
             old = appeal.deadline
-            _set_deadline(appeal, old + (now - clarification.asked_at), now)
-            events.append(_deadline_event(
-                appeal, None, old, _("The clock was paused while the citizen was asked.")))
-            fields += ["deadline", "is_overdue"]
+            choice = hooks_for(appeal.region).deadline_after_pause(
+                appeal=appeal, paused_at=clarification.asked_at, resumed_at=now)
+            if choice.due_at != old:
+                _set_deadline(appeal, choice.due_at, now)
+                # Public: the citizen's answer moved the date they wait for.
+                events.append(_deadline_event(
+                    appeal, None, old, choice.explanation, public=True,
+                    data={"clarification": clarification.pk}))
+                fields += ["deadline", "is_overdue"]
         return _finish(appeal, row, citizen, events, fields=fields)
 
 

@@ -1,4 +1,5 @@
-"""The workflow's scheduled sweeps (django-q2 Schedule rows, created by a data migration).
+"""The workflow's scheduled sweeps (declared by the core's `scheduled_tasks` hook, in
+`cms.kernel.default_plugins`, and synced to django-q2 schedules by `migrate`).
 
 Each sweep finds what is due with one indexed query and hands every message to the same
 write path a person would use, one transaction per message: a message that changed in

@@ -6,7 +6,11 @@ Called from `appeal_transitioned`, inside the transaction that wrote the event:
   the deadline registration stored;
 - a status change moves the current stage (and records when a stage was done);
   entering "waiting for the citizen" pauses the clock, leaving it resumes the clock with
-  every due time — and the message's deadline — moved by the working time it was paused;
+  every due time moved by the working time it was paused. The message's deadline is the
+  core's to write: it asks `deadline_after_pause`, which this plugin answers with
+  `recount_after_pause` (the same working time, on the production calendar), so the
+  clock takes the pause from how far the deadline moved and its last stage stays the
+  deadline;
 - a new category (moderation re-categorised the message) plans the stages again from
   the start with the new subcategory's terms or fast track;
 - a deadline moved by someone else (an approved postponement) moves the stages not yet
@@ -19,8 +23,8 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from cms.kernel.hookspecs import DeadlineChoice
 from cms.models import Appeal, AppealEvent, EventKind, Status
-from cms.kernel.plugins import hooks_for
 
 from .calendar import WorkingCalendar
 from .deadlines import plan_deadline, region_time
@@ -50,20 +54,18 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
         # Registered while the plugin was off for the region: no stages to follow.
         return
     settings, calendar = region_time(appeal)
-    changed, resumed = False, None
+    changed = False
     if event.kind == EventKind.STATUS_CHANGED:
-        changed, resumed = _status_changed(clock, calendar, event.from_value,
-                                           event.to_value, event.created_at)
+        changed = _status_changed(clock, calendar, event.from_value, event.to_value,
+                                  event.created_at, appeal.deadline)
     if event.kind == EventKind.CATEGORY_CHANGED:
         changed = _replan(clock, appeal, calendar)
-    elif resumed is None:
+    else:
         changed = _follow_deadline(clock, calendar, appeal.deadline) or changed
     if not changed:
         return
     _schedule_warning(clock, settings.warning_lead, event.created_at)
     clock.save()
-    if resumed is not None and clock.stage:
-        _move_deadline_after_pause(appeal, clock, resumed, event.created_at)
 
 
 def start_clock(appeal: Appeal, at: datetime) -> AppealClock:
@@ -89,18 +91,49 @@ def _position(stage: str) -> int:
     return STAGE_ORDER.index(stage) if stage else len(STAGE_ORDER)
 
 
+def recount_after_pause(appeal: Appeal, resumed_at: datetime) -> DeadlineChoice | None:
+    """The message's deadline moved by the working time its clock has been paused until
+    `resumed_at` (the answer to `deadline_after_pause`); None without a paused clock."""
+    clock = AppealClock.objects.filter(appeal_id=appeal.pk, paused_at__isnull=False).first()
+    if clock is None or appeal.deadline is None:
+        return None
+    _settings, calendar = region_time(appeal)
+    paused = calendar.working_time_between(clock.paused_at, resumed_at)
+    hours = round(paused.total_seconds() / 3600, 1)
+    return DeadlineChoice(
+        due_at=calendar.shift(appeal.deadline, paused),
+        is_fast_track=appeal.is_fast_track,
+        explanation=_("Recounted on the production calendar: the clock was paused for "
+                      "%(hours)s working hours while waiting for the citizen.")
+        % {"hours": hours},
+    )
+
+
+def _paused_working_time(clock: AppealClock, calendar: WorkingCalendar,
+                         deadline: datetime | None, at: datetime) -> timedelta:
+    """How long the clock was paused, in working time.
+
+    When the core resumed the message it moved the deadline by `recount_after_pause`,
+    so the working time the deadline moved *is* the pause, to the microsecond (the
+    event is written a moment after the core asked). A message rejected while waiting
+    keeps its deadline: nothing moves. Without a deadline the pause is measured to `at`.
+    """
+    if deadline is None:
+        return calendar.working_time_between(clock.paused_at, at)
+    return calendar.working_time_between(clock.approval_due, deadline)
+
+
 def _status_changed(clock: AppealClock, calendar: WorkingCalendar, from_status: str,
-                    to_status: str, at: datetime) -> tuple[bool, timedelta | None]:
-    """Move the clock for a status change: whether it changed, and the working time it
-    was paused when this change resumed it (None when it was not paused)."""
+                    to_status: str, at: datetime, deadline: datetime | None) -> bool:
+    """Move the clock for a status change; whether it changed."""
     if to_status == Status.WAITING_FOR_CITIZEN:
         if clock.paused_at is not None:
-            return False, None
+            return False
         clock.paused_at = at
-        return True, None
+        return True
     resumed = None
     if clock.paused_at is not None:
-        resumed = calendar.working_time_between(clock.paused_at, at)
+        resumed = _paused_working_time(clock, calendar, deadline, at)
         for stage in STAGE_ORDER:
             setattr(clock, f"{stage}_due", calendar.shift(clock.due(stage), resumed))
         clock.regular_deadline = calendar.shift(clock.regular_deadline, resumed)
@@ -118,7 +151,7 @@ def _status_changed(clock: AppealClock, calendar: WorkingCalendar, from_status: 
             setattr(clock, f"{stage}_done_at", None)
     moved = new_stage != clock.stage
     clock.stage = new_stage
-    return moved or resumed is not None, resumed
+    return moved or resumed is not None
 
 
 def _replan(clock: AppealClock, appeal: Appeal, calendar: WorkingCalendar) -> bool:
@@ -160,31 +193,3 @@ def _schedule_warning(clock: AppealClock, lead: timedelta, at: datetime) -> None
     due = clock.due(clock.stage)
     clock.warn_floor = at + (due - at) / 2 if due > at else at
     clock.warn_at = max(due - lead, clock.warn_floor)
-
-
-def _move_deadline_after_pause(appeal: Appeal, clock: AppealClock, paused: timedelta,
-                               at: datetime) -> None:
-    """The message's deadline is its last stage's: moved by the working time paused.
-
-    The workflow may already have moved it by the calendar time the message waited; with
-    this plugin on, the production calendar decides, so the deadline is set again and the
-    change recorded as an event of its own.
-    """
-    if appeal.deadline is None or appeal.deadline == clock.approval_due:
-        return
-    old = appeal.deadline
-    appeal.deadline = clock.approval_due
-    appeal.is_overdue = appeal.deadline < at
-    Appeal.objects.filter(pk=appeal.pk).update(deadline=appeal.deadline,
-                                               is_overdue=appeal.is_overdue)
-    hours = round(paused.total_seconds() / 3600, 1)
-    event = AppealEvent(
-        appeal=appeal, kind=EventKind.DEADLINE_CHANGED, actor=None,
-        from_value=old.isoformat(), to_value=appeal.deadline.isoformat(),
-        reason=_("Recounted on the production calendar: the clock was paused for "
-                 "%(hours)s working hours while waiting for the citizen.") % {"hours": hours},
-        data={"paused_seconds": int(paused.total_seconds()), "source": "fasttrack"},
-        is_public=True,
-    )
-    event.save()
-    hooks_for(appeal.region).appeal_transitioned(appeal=appeal, event=event)

@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.kernel.hookspecs import DeadlineChoice, PagePanel
+from cms.kernel.hookspecs import DeadlineChoice, PagePanel, ScheduledTask
 from cms.kernel.plugins import hookimpl
 
-from .clock import on_appeal_event
+from .clock import on_appeal_event, recount_after_pause
 from .deadlines import plan_deadline
 from .models import AppealClock, FastTrackSettings, settings_for
 from .panels import stage_rows
@@ -26,6 +26,17 @@ def appeal_deadline(appeal, start: datetime) -> DeadlineChoice:
 @hookimpl
 def appeal_transitioned(appeal, event) -> None:
     on_appeal_event(appeal, event)
+
+
+@hookimpl
+def deadline_after_pause(appeal, resumed_at: datetime) -> DeadlineChoice | None:
+    return recount_after_pause(appeal, resumed_at)
+
+
+@hookimpl
+def scheduled_tasks() -> list[ScheduledTask]:
+    return [ScheduledTask("fasttrack deadline sweep",
+                          "plugins.fasttrack.tasks.sweep_deadlines_task", minutes=5)]
 
 
 @hookimpl

@@ -27,7 +27,8 @@ from datetime import datetime, timedelta
 from django.db import connections, router, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 
-from cms.models import Appeal, Region
+from cms.kernel.plugins import enabled_region_ids
+from cms.models import Appeal
 from cms.models.appeals import RUNNING_STATUSES
 
 from .alerts import enqueue_delivery
@@ -57,12 +58,6 @@ class SweepResult:
             "due_soon_warnings": len(self.due_soon_warnings),
             "enqueued": len(self.enqueued),
         }
-
-
-def enabled_region_ids() -> list[int]:
-    """Regions that have not switched the plugin off (a handful of rows)."""
-    return [pk for pk, disabled in Region.objects.values_list("pk", "disabled_plugins")
-            if PLUGIN_NAME not in (disabled or [])]
 
 
 def overdue_candidates(now: datetime, region_ids: list[int]) -> QuerySet[Appeal]:
@@ -149,7 +144,7 @@ def claim_for_delivery(now: datetime, limit: int) -> list[int]:
 
 def sweep(now: datetime) -> SweepResult:
     """Run every sweep in one transaction; deliveries are enqueued after it commits."""
-    region_ids = enabled_region_ids()
+    region_ids = enabled_region_ids(PLUGIN_NAME)
     result = SweepResult()
     with transaction.atomic():
         result.marked_overdue, result.overdue_warnings = mark_overdue(now, region_ids)

@@ -1,7 +1,8 @@
 """django-q2 tasks of the fast-track plugin. They take primary keys and are idempotent.
 
-`sweep_deadlines_task` is scheduled by the scheduler (a Schedule row created by this app's
-migration, every few minutes); it enqueues `deliver_warnings_task` batches after commit.
+`sweep_deadlines_task` runs every few minutes (declared by this plugin's `scheduled_tasks`
+hook, synced to a django-q2 schedule by `migrate`); it enqueues `deliver_warnings_task`
+batches after commit.
 """
 
 from django.utils import timezone

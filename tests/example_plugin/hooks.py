@@ -7,5 +7,6 @@ from .events import *  # noqa: F401,F403
 from .pages import *  # noqa: F401,F403
 from .queues import *  # noqa: F401,F403
 from .reports import *  # noqa: F401,F403
+from .schedules import *  # noqa: F401,F403
 from .settings import *  # noqa: F401,F403
 from .urls import *  # noqa: F401,F403

@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
-from cms.models import AppealEvent, EventKind, Status
 from cms.kernel.plugins import hooks_for
+from cms.models import AppealEvent, EventKind, Status
+from cms.workflow import actions
 from tests import factories
+from tests.workflow.builders import citizen, demo_staff
 
 SAMARA = ZoneInfo("Europe/Samara")  # the demo region's zone
 
@@ -58,3 +61,33 @@ def move(appeal, status: str, at: datetime) -> AppealEvent:
 def region(demo):
     """The demo region, loaded with its shipped fasttracks.json (three fast tracks)."""
     return demo
+
+
+@pytest.fixture
+def at(monkeypatch):
+    """`at(moment)` sets what the workflow reads as now, and so when its events are
+    written (their `auto_now_add` reads the same clock)."""
+
+    def set_now(moment: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_now
+
+
+def asked_and_answered(region, at, asked: datetime, answered: datetime | None):
+    """A message registered on Monday 2 March 2026 at 10:00 (due 1 April 10:00), asked a
+    question by the moderator at `asked` and answered by its author at `answered` (None:
+    still waiting), both through the workflow's write paths."""
+    author = citizen()
+    registered = samara(2026, 3, 2, 10)
+    at(registered)
+    appeal = register("01.01", registered, region=region, citizen=author,
+                      citizen_snapshot={"full_name": author.get_full_name(),
+                                        "email": author.email})
+    at(asked)
+    actions.do_ask_clarification(appeal.pk, demo_staff()["moderator"], "Какой подъезд?")
+    if answered is not None:
+        at(answered)
+        actions.do_answer_clarification(appeal.pk, author, "Второй подъезд")
+    appeal.refresh_from_db()
+    return appeal

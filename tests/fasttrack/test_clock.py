@@ -1,18 +1,19 @@
 """The stage clock: due times per stage, stages moving with the workflow, which stage is
 late, the clock paused while waiting for the citizen, and deadlines moved by others."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from cms.models import AppealEvent, EventKind, Status
 from cms.kernel.plugins import hooks_for
+from cms.models import AppealEvent, AuditRecord, EventKind, Status
+from cms.workflow import actions
 from plugins.fasttrack.models import AppealClock, FastTrackSettings
 from plugins.fasttrack.panels import stage_rows
 from tests import factories
 
-from .conftest import fire, move, register, samara
+from .conftest import asked_and_answered, fire, move, register, samara
 
 MONDAY = samara(2026, 3, 2, 10)
 
@@ -81,52 +82,71 @@ def test_the_admin_panel_says_which_stage_is_late(region, django_assert_num_quer
 
 def test_the_clock_pauses_while_waiting_for_the_citizen(region):
     appeal = register("01.01", MONDAY, region=region)
-    before = clock_of(appeal)
     move(appeal, Status.WAITING_FOR_CITIZEN, samara(2026, 3, 3, 11))
     paused = clock_of(appeal)
     assert paused.paused_at == samara(2026, 3, 3, 11)
     assert paused.warn_at is None  # no warnings about a paused clock
-    move(appeal, Status.ON_MODERATION, samara(2026, 3, 6, 15))
-    resumed = clock_of(appeal)
+
+
+def deadline_events(appeal) -> list[AppealEvent]:
+    return list(appeal.events.filter(kind=EventKind.DEADLINE_CHANGED))
+
+
+def test_answering_the_question_recounts_the_deadline_on_the_production_calendar(
+        region, at):
+    appeal = asked_and_answered(region, at, asked=samara(2026, 3, 3, 11),
+                                answered=samara(2026, 3, 6, 15))
     # Paused: Tuesday 11–18 (7 h), Wednesday and Thursday (18 h), Friday 9–15 (6 h).
-    assert resumed.paused_total == timedelta(hours=31)
-    assert resumed.paused_at is None
-    # Every due time moves by those 31 working hours. Moderation was an hour late when
-    # the question was asked, and stays an hour late: due 14:00, resumed at 15:00.
-    assert resumed.moderation_due == samara(2026, 3, 6, 14)
-    assert resumed.work_due == samara(2026, 4, 3, 14)
-    assert resumed.approval_due == samara(2026, 4, 6, 14)
-    assert resumed.regular_deadline == samara(2026, 4, 6, 14)
+    assert appeal.deadline == samara(2026, 4, 6, 14)  # was 1 April 10:00
+    [event] = deadline_events(appeal)  # the core's, the only one
+    assert datetime.fromisoformat(event.from_value) == samara(2026, 4, 1, 10)
+    assert datetime.fromisoformat(event.to_value) == appeal.deadline
+    assert event.reason.startswith(("Recounted on the production calendar",
+                                    "Пересчитано по производственному календарю"))
+    assert "31.0" in event.reason and event.is_public and event.actor is None
+    # Every due time of the clock moved by the same 31 working hours; moderation was an
+    # hour late when the question was asked, and stays an hour late.
+    clock = clock_of(appeal)
+    assert clock.paused_total == timedelta(hours=31) and clock.paused_at is None
+    assert clock.moderation_due == samara(2026, 3, 6, 14)
+    assert clock.work_due == samara(2026, 4, 3, 14)
+    assert clock.approval_due == clock.regular_deadline == appeal.deadline
+
+
+def test_answering_writes_the_message_once(region, at):
+    appeal = asked_and_answered(region, at, asked=samara(2026, 3, 3, 11), answered=None)
+    version = appeal.version
+    audited = AuditRecord.objects.filter(appeal=appeal).count()
+    at(samara(2026, 3, 6, 15))
+    actions.do_answer_clarification(appeal.pk, appeal.citizen, "Второй подъезд")
     appeal.refresh_from_db()
-    assert appeal.deadline == samara(2026, 4, 6, 14) != before.approval_due
-    event = appeal.events.filter(kind=EventKind.DEADLINE_CHANGED).last()
-    assert event.data == {"paused_seconds": 31 * 3600, "source": "fasttrack"}
-    assert event.is_public
+    assert appeal.version == version + 1
+    assert AuditRecord.objects.filter(appeal=appeal).count() == audited + 1
+    assert len(deadline_events(appeal)) == 1
 
 
-def test_resuming_corrects_a_deadline_moved_by_calendar_time(region):
-    """The workflow moves the deadline by the calendar time waited; the production
-    calendar's working time wins while this plugin is on."""
-    appeal = register("01.01", MONDAY, region=region)
-    move(appeal, Status.WAITING_FOR_CITIZEN, samara(2026, 3, 6, 17))
-    appeal.deadline += timedelta(days=3, hours=1)  # Friday 17:00 → Monday 18:00
-    appeal.save(update_fields=["deadline"])
-    move(appeal, Status.ON_MODERATION, samara(2026, 3, 9, 18))
+def test_with_the_plugin_off_the_core_moves_the_deadline_by_calendar_time(region, at):
+    region.disabled_plugins = ["fasttrack"]
+    region.save(update_fields=["disabled_plugins"])
+    appeal = asked_and_answered(region, at, asked=samara(2026, 3, 3, 11), answered=None)
+    before = appeal.deadline  # the core's own term, in weekdays
+    at(samara(2026, 3, 6, 15))
+    actions.do_answer_clarification(appeal.pk, appeal.citizen, "Второй подъезд")
     appeal.refresh_from_db()
-    # One working hour was paused (Friday 17–18; Monday 9 March is off).
-    assert appeal.deadline == samara(2026, 4, 1, 11)
-    fire(appeal, EventKind.DEADLINE_CHANGED, samara(2026, 3, 9, 18))  # the workflow's own
-    assert clock_of(appeal).approval_due == samara(2026, 4, 1, 11)
+    # Three days and four hours waited, counted as they are on the wall clock.
+    assert appeal.deadline == before + timedelta(days=3, hours=4)
+    [event] = deadline_events(appeal)
+    assert not event.reason.startswith(("Recounted", "Пересчитано"))
 
 
-def test_a_pause_over_a_weekend_moves_nothing(region):
-    appeal = register("01.01", MONDAY, region=region)
-    move(appeal, Status.WAITING_FOR_CITIZEN, samara(2026, 3, 6, 19))
-    move(appeal, Status.ON_MODERATION, samara(2026, 3, 10, 8))
-    appeal.refresh_from_db()
+def test_a_pause_outside_working_hours_moves_nothing(region, at):
+    # Friday 19:00 to Tuesday 8:00: no working time (Monday 9 March is off).
+    appeal = asked_and_answered(region, at, asked=samara(2026, 3, 6, 19),
+                                answered=samara(2026, 3, 10, 8))
     assert appeal.deadline == samara(2026, 4, 1, 10)
-    assert not appeal.events.filter(kind=EventKind.DEADLINE_CHANGED).exists()
-    assert clock_of(appeal).paused_at is None
+    assert deadline_events(appeal) == []
+    clock = clock_of(appeal)
+    assert clock.paused_at is None and clock.approval_due == appeal.deadline
 
 
 def test_rejected_while_waiting_stops_the_clock_without_moving_the_deadline(region):

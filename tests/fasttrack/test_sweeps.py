@@ -6,11 +6,11 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from cms.kernel.plugins import enabled_region_ids
 from cms.models import Notification, Organisation, Region, Status, Territory
 from plugins.fasttrack.alerts import deliver_warnings
 from plugins.fasttrack.models import DeadlineWarning
 from plugins.fasttrack.sweeps import (
-    enabled_region_ids,
     mark_overdue,
     overdue_candidates,
     sweep,
@@ -71,7 +71,7 @@ def overdue_fixture(region):
 def test_overdue_is_marked_for_running_messages_past_their_deadline(
         region, django_assert_num_queries):
     messages = overdue_fixture(region)
-    regions = enabled_region_ids()
+    regions = enabled_region_ids("fasttrack")
     with django_assert_num_queries(2):  # one INSERT … SELECT, one UPDATE
         marked, warning_ids = mark_overdue(NOW, regions)
     assert marked == 2 and len(warning_ids) == 2
@@ -144,7 +144,8 @@ def test_a_warning_no_longer_true_is_not_sent(region, staff):
     appeal = register("01.01", samara(2026, 3, 2, 10), region=region,
                       organisation_code="adm-gorsk", executor=staff["executor"])
     move(appeal, Status.IN_WORK, samara(2026, 3, 3, 9))
-    [warning_id] = warn_due_stages(samara(2026, 3, 30, 11), enabled_region_ids())
+    [warning_id] = warn_due_stages(samara(2026, 3, 30, 11),
+                                   enabled_region_ids("fasttrack"))
     move(appeal, Status.ON_APPROVAL, samara(2026, 3, 30, 12))  # done before delivery
     assert deliver_warnings([warning_id]) == 0
     assert DeadlineWarning.objects.get(pk=warning_id).delivered_at is not None
@@ -153,12 +154,12 @@ def test_a_warning_no_longer_true_is_not_sent(region, staff):
 def test_a_moved_stage_keeps_its_new_warning_time(region, staff):
     appeal = register("01.01", samara(2026, 3, 2, 10), region=region)
     move(appeal, Status.IN_WORK, samara(2026, 3, 3, 9))
-    assert warn_due_stages(samara(2026, 3, 30, 11), enabled_region_ids())
+    assert warn_due_stages(samara(2026, 3, 30, 11), enabled_region_ids("fasttrack"))
     assert appeal.fasttrack_clock.__class__.objects.get(appeal=appeal).warn_at is None
     move(appeal, Status.ON_APPROVAL, samara(2026, 3, 31, 9))
     clock = appeal.fasttrack_clock.__class__.objects.get(appeal=appeal)
     assert clock.warn_at is not None
-    assert len(warn_due_stages(clock.warn_at, enabled_region_ids())) == 1
+    assert len(warn_due_stages(clock.warn_at, enabled_region_ids("fasttrack"))) == 1
 
 
 def test_a_lost_delivery_is_claimed_again_later(region, staff,
@@ -192,7 +193,7 @@ def test_the_sweeps_read_their_partial_indexes(region):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner")
     # The planner may use an index only if the query implies the index's predicate.
-    overdue = overdue_candidates(NOW, enabled_region_ids()).values("pk")
+    overdue = overdue_candidates(NOW, enabled_region_ids("fasttrack")).values("pk")
     sql, params = overdue.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -227,7 +227,7 @@ def test_the_sweep_deletes_stale_held_files_with_their_data(
 def test_the_sweep_is_scheduled(db):
     from django_q.models import Schedule
 
-    schedule = Schedule.objects.get(name="portal: sweep held files")
+    schedule = Schedule.objects.get(name="pos: sweep held uploads")
     assert schedule.func == "cms.submission.held_uploads.sweep_held_uploads_task"
     assert schedule.repeats == -1
 

@@ -16,7 +16,8 @@ from cms.models import (
     RegionWorkflowSettings,
     Status,
 )
-from cms.kernel.plugins import hookimpl
+from cms.kernel.hookspecs import DeadlineChoice
+from cms.kernel.plugins import hookimpl, hooks_for
 from cms.submission.registration import NewAppeal, do_register_appeal
 from cms.workflow import actions, tasks
 from cms.workflow.errors import ActionRefused, InvalidInput, StaleVersion
@@ -185,6 +186,35 @@ class TestClarification:
         assert answer.is_public and answer.reason == "Второй подъезд"
         assert answer.actor == appeal.citizen
 
+    def test_the_deadline_a_plugin_proposes_is_written_once_by_the_core(
+            self, staff, plugin_manager):
+        proposed = timezone.now() + timedelta(days=40)
+        asked = []
+
+        class Calendar:
+            @hookimpl(tryfirst=True)
+            def deadline_after_pause(self, appeal, paused_at, resumed_at):
+                asked.append((appeal.deadline, paused_at, resumed_at))
+                return DeadlineChoice(due_at=proposed, explanation="Пересчитано плагином")
+
+        plugin_manager.register(Calendar(), name="calendar")
+        appeal = message(Status.ON_MODERATION)
+        actions.do_ask_clarification(appeal.pk, staff["moderator"], "Какой подъезд?")
+        appeal.refresh_from_db()
+        version, deadline = appeal.version, appeal.deadline
+        audited = AuditRecord.objects.filter(appeal=appeal).count()
+
+        actions.do_answer_clarification(appeal.pk, appeal.citizen, "Второй подъезд")
+
+        clarification = appeal.clarifications.get()
+        assert asked == [(deadline, clarification.asked_at, clarification.answered_at)]
+        appeal.refresh_from_db()
+        assert appeal.deadline == proposed and appeal.version == version + 1
+        assert AuditRecord.objects.filter(appeal=appeal).count() == audited + 1
+        [event] = appeal.events.filter(kind=EventKind.DEADLINE_CHANGED)
+        assert event.reason == "Пересчитано плагином" and event.is_public
+        assert event.to_value == proposed.isoformat()
+
     def test_the_region_sets_the_term(self, staff, demo):
         RegionWorkflowSettings.objects.update_or_create(region=demo,
                                                         defaults={"clarification_days": 5})
@@ -208,6 +238,19 @@ class TestClarification:
         assert overdue.clarifications.get().expired_at is not None
         assert Notification.objects.filter(appeal=overdue, template="appeal_rejected").exists()
         assert tasks.expire_clarifications_task() == 0
+
+
+def test_hook_deadline_after_pause(demo):
+    """The core's answer, with no plugin answering: the deadline moved by the calendar
+    time the clock was paused."""
+    appeal = message(Status.WAITING_FOR_CITIZEN)
+    demo.disabled_plugins = ["fasttrack"]
+    resumed_at = timezone.now()
+    paused_at = resumed_at - timedelta(days=2, hours=3)
+    choice = hooks_for(demo).deadline_after_pause(appeal=appeal, paused_at=paused_at,
+                                                  resumed_at=resumed_at)
+    assert choice.due_at == appeal.deadline + timedelta(days=2, hours=3)
+    assert choice.explanation
 
 
 class TestPostponement:

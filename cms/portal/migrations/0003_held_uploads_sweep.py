@@ -1,27 +1,12 @@
-"""Schedule the sweep of held files nobody came back for (hourly, with django-q2).
+"""Formerly: schedule the sweep of held files with a data migration.
 
-Idempotent: the schedule is keyed by its name.
+Now a no-op. The sweep is declared in code through the `scheduled_tasks` hook
+(`cms.kernel.default_plugins`) and synced to django-q2's schedules after every `migrate`
+by `cms.kernel.schedules.sync_schedules`, which also deletes the row this migration
+created. The file stays because later migrations depend on it.
 """
 
 from django.db import migrations
-
-NAME = "portal: sweep held files"
-
-
-def schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name=NAME,
-        defaults={
-            "func": "cms.submission.held_uploads.sweep_held_uploads_task",
-            "schedule_type": "I",
-            "minutes": 60,
-            "repeats": -1,
-        },
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -30,4 +15,4 @@ class Migration(migrations.Migration):
         ("django_q", "0018_task_success_index"),
     ]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,23 +1,12 @@
-"""Schedule the deadline sweep with django-q2's scheduler (idempotent: keyed by name)."""
+"""Formerly: schedule the deadline sweep with a data migration.
+
+Now a no-op. The sweep is declared in code through the `scheduled_tasks` hook
+(`plugins.fasttrack.hooks`) and synced to django-q2's schedules after every `migrate` by
+`cms.kernel.schedules.sync_schedules`, which also deletes the row this migration created.
+The file stays because later migrations depend on it.
+"""
 
 from django.db import migrations
-
-NAME = "fasttrack: deadline sweep"
-FUNC = "plugins.fasttrack.tasks.sweep_deadlines_task"
-EVERY_MINUTES = 5
-
-
-def schedule_sweep(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name=NAME,
-        defaults={"func": FUNC, "schedule_type": "I", "minutes": EVERY_MINUTES,
-                  "repeats": -1},
-    )
-
-
-def unschedule_sweep(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -26,4 +15,4 @@ class Migration(migrations.Migration):
         ("django_q", "0018_task_success_index"),
     ]
 
-    operations = [migrations.RunPython(schedule_sweep, unschedule_sweep)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

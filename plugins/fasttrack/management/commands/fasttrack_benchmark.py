@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, When
 from django.utils import timezone
 
+from cms.kernel.plugins import enabled_region_ids
 from cms.models import Appeal, Organisation, Region, Status, Subcategory, Territory
 from plugins.fasttrack.alerts import deliver_warnings, enqueue_delivery
 from plugins.fasttrack.clock import STAGE_OF_STATUS
@@ -24,7 +25,7 @@ from plugins.fasttrack.models import AppealClock, DeadlineWarning
 from plugins.fasttrack.sweeps import (
     DELIVERY_BATCH,
     MAX_DELIVERIES_PER_SWEEP,
-    enabled_region_ids,
+    PLUGIN_NAME,
     mark_overdue,
     claim_for_delivery,
     overdue_candidates,
@@ -133,7 +134,7 @@ class Command(BaseCommand):
     def timed_sweep(self) -> str:
         """`sweeps.sweep`, step by step, with a clock on each step."""
         now = timezone.now()
-        regions = enabled_region_ids()
+        regions = enabled_region_ids(PLUGIN_NAME)
         marks = [time.monotonic()]
         with transaction.atomic():
             marked, overdue = mark_overdue(now, regions)
@@ -174,7 +175,7 @@ class Command(BaseCommand):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")  # noqa: S608
 
     def explain(self):
-        query = overdue_candidates(timezone.now(), enabled_region_ids()).values("pk")
+        query = overdue_candidates(timezone.now(), enabled_region_ids(PLUGIN_NAME)).values("pk")
         sql, params = query.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
