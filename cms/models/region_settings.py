@@ -69,7 +69,7 @@ class RegionSettings(models.Model):
                 and not field.auto_created and field.name != "region"]
 
     @classmethod
-    def edit_handler(cls) -> ObjectList:
+    def settings_edit_handler(cls) -> ObjectList:
         return bound_edit_handler(cls)
 
 

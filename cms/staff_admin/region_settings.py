@@ -41,6 +41,11 @@ def settings_models_for(region: Region, pm: pluggy.PluginManager | None = None
     return found
 
 
+def section_key(model: type[RegionSettings]) -> str:
+    """The model's section id and form prefix: "app_label-modelname"."""
+    return model._meta.label_lower.replace(".", "-")
+
+
 @dataclass
 class SettingsSection:
     """One model's part of the page: its form and the panel that renders it."""
@@ -55,7 +60,7 @@ class SettingsSection:
 
     @property
     def anchor(self) -> str:
-        return self.model._meta.label_lower.replace(".", "-")
+        return section_key(self.model)
 
 
 def settings_sections(request, region: Region) -> list[SettingsSection]:
@@ -63,12 +68,11 @@ def settings_sections(request, region: Region) -> list[SettingsSection]:
     files = request.FILES if request.method == "POST" else None
     sections = []
     for model in settings_models_for(region):
-        handler = model.edit_handler()
+        handler = model.settings_edit_handler()
         instance = model.for_region(region)
         # Each form has its own prefix: two models may well have a field of the same name.
         form = handler.get_form_class()(data, files, instance=instance,
-                                        prefix=model._meta.label_lower.replace(".", "-"),
-                                        for_user=request.user)
+                                        prefix=section_key(model), for_user=request.user)
         panel = handler.get_bound_panel(instance=instance, form=form, request=request)
         sections.append(SettingsSection(model=model, form=form, panel=panel))
     return sections
