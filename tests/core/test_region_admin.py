@@ -160,18 +160,19 @@ def test_the_audit_trail_and_outbox_show_only_the_editors_regions(client, north_
     assert no_message in rows and {row.appeal_id for row in rows} >= {theirs.pk, ours.pk}
 
 
-def test_routing_rules_are_edited_but_never_deleted(client, demo):
-    from plugins.routing.models import RoutingRule
-
-    rule = RoutingRule.objects.create(region=demo, code="admin-test",
-                                      organisation=factories.organisation("adm-gorsk"))
-    client.force_login(StaffMembership.objects.get(role=Role.EDITOR,
-                                                   organisation__region=demo).user)
-    assert client.get(reverse("routing_routingrule_modeladmin_edit",
-                              args=[rule.pk])).status_code == 200
-    assert client.get(reverse("routing_routingrule_modeladmin_delete",
-                              args=[rule.pk])).status_code != 200
-    assert RoutingRule.objects.filter(pk=rule.pk).exists()
+def test_an_admin_switches_what_its_region_editors_may_do(client, north_editor,
+                                                           other_region):
+    """Organisations are edited, never deleted (messages name them); territories come
+    from files: renamed, never created here."""
+    organisation = other_region.organisations.get()
+    client.force_login(north_editor)
+    assert client.get(reverse("cms_organisation_modeladmin_edit",
+                              args=[organisation.pk])).status_code == 200
+    assert client.get(reverse("cms_organisation_modeladmin_delete",
+                              args=[organisation.pk])).status_code != 200
+    assert client.get(reverse("cms_organisation_modeladmin_create")).status_code == 200
+    assert client.get(reverse("cms_territory_modeladmin_create")).status_code != 200
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
 
 
 def test_which_regions_a_user_configures_has_one_answer(north_editor, other_region, demo):

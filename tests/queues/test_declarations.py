@@ -15,7 +15,7 @@ from tests.workflow.builders import demo_staff, message
 CORE_KEYS = ["moderation", "inbox", "mine", "approval", "overdue", "region"]
 
 
-def core_only(*plugins):
+def manager_with(*plugins):
     """A manager with the core and the given plugin objects, nothing installed."""
     pm = build_plugin_manager(default_plugins=(), load_entry_points=False)
     for position, plugin in enumerate(plugins):
@@ -43,24 +43,24 @@ class TwoColumnsOneKey:
 
 
 def test_the_core_declares_its_queues_through_the_hook():
-    queues = registered_queues(core_only())
+    queues = registered_queues(manager_with())
     assert [queue.key for queue in queues] == CORE_KEYS
     assert {queue.plugin for queue in queues} == {"core"}
 
 
 def test_a_queue_key_declared_twice_stops_the_start_up():
     with pytest.raises(ImproperlyConfigured, match="'moderation'.*'core'.*'plugin-0'"):
-        registered_queues(core_only(SecondModerationQueue()))
+        registered_queues(manager_with(SecondModerationQueue()))
 
 
 def test_a_queue_in_a_group_that_does_not_exist_stops_the_start_up():
     with pytest.raises(ImproperlyConfigured, match="nowhere"):
-        registered_queues(core_only(QueueInAnUnknownGroup()))
+        registered_queues(manager_with(QueueInAnUnknownGroup()))
 
 
 def test_an_export_column_key_declared_twice_stops_the_start_up():
     with pytest.raises(ImproperlyConfigured, match="'same'"):
-        export_cells(core_only(TwoColumnsOneKey()))
+        export_cells(manager_with(TwoColumnsOneKey()))
 
 
 def test_a_plugins_queue_lists_only_regions_where_the_plugin_is_on(demo):
@@ -70,7 +70,7 @@ def test_a_plugins_queue_lists_only_regions_where_the_plugin_is_on(demo):
             return [StaffQueue("rejected", "Rejected", frozenset({Role.CURATOR}),
                                frozenset({Status.REJECTED}))]
 
-    queue = next(queue for queue in registered_queues(core_only(Rejected()))
+    queue = next(queue for queue in registered_queues(manager_with(Rejected()))
                  if queue.key == "rejected")
     rejected = message(Status.REJECTED)
     message(Status.IN_WORK)
@@ -92,7 +92,7 @@ def test_menu_links_of_a_group_in_order_with_who_sees_them(demo):
                 AdminMenuItem("oversight", "Elsewhere", "/elsewhere/"),
             ]
 
-    items = plugin_menu_items("reference", after=6, pm=core_only(Links()))
+    items = plugin_menu_items("reference", after=6, pm=manager_with(Links()))
     assert [(item.label, item.url, item.order) for item in items] == [
         ("First", "/first/", 7), ("Second", "/second/", 8)]
     request = RequestFactory().get("/admin/")
