@@ -50,6 +50,20 @@ def demo(db) -> Region:
 
 
 @pytest.fixture
+def core_only(settings):
+    """The kernel with no plugin registered, as the core's own run has it: for what the
+    core guarantees whatever is installed (a query count, a fallback's answer)."""
+    settings.POS_PLUGINS = []
+    settings.POS_LOAD_ENTRY_POINTS = False
+    reset_plugin_manager()
+    from cms.kernel.plugins import get_plugin_manager
+
+    yield get_plugin_manager()
+    # The next caller builds the manager again from the restored settings.
+    reset_plugin_manager()
+
+
+@pytest.fixture
 def plugin_manager():
     """A fresh kernel for tests that install or remove plugins; restored afterwards."""
     reset_plugin_manager()

@@ -1,5 +1,6 @@
 """A test per hook: the kernel calls enabled plugins with the documented arguments."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 from cms.kernel.hookspecs import PagePanel
@@ -11,7 +12,9 @@ from tests import factories
 
 
 def manager_with(plugin, name="test-plugin"):
-    pm = build_plugin_manager(load_entry_points=False)
+    """The core and `plugin` alone: what a test sees comes from the plugin under test,
+    not from whichever built-ins are installed."""
+    pm = build_plugin_manager(default_plugins=(), load_entry_points=False)
     pm.register(plugin, name=name)
     return pm
 
@@ -37,48 +40,54 @@ def test_hook_appeal_transitioned(demo, monkeypatch):
 
 
 class NotesFile(RegionConfigFile):
-    """A plugin's own file in a region folder: a list of free-text notes."""
+    """A plugin's own file in a region folder: a list of free-text notes, kept by the
+    instance (each test makes its own, so nothing leaks into the next)."""
 
     filename = "notes.json"
     order = 90
-    store: dict = {}
+
+    def __init__(self):
+        self.store: dict = {}
 
     def validate(self, data, ctx):
         if not isinstance(data, list):
             ctx.problem(self.filename, "(top level)", "must be a list")
 
     def load(self, region, data, report):
-        NotesFile.store[region.code] = data
+        self.store[region.code] = data
         report.record("note", region.code, "created")
 
     def export(self, region):
-        return NotesFile.store.get(region.code)
+        return self.store.get(region.code)
 
 
-def test_hook_region_config_files(demo, tmp_path, monkeypatch, settings):
+def test_hook_region_config_files(demo, tmp_path, monkeypatch):
+    notes = NotesFile()
+
     class NotesPlugin:
         @hookimpl
         def region_config_files(self):
-            return [NotesFile()]
+            return [notes]
 
     pm = manager_with(NotesPlugin())
     monkeypatch.setattr("cms.regionconfig.loader.all_hooks", lambda: pm.hook)
     folder = tmp_path / "demo"
-    export_region_folder(demo, folder)
+    assert "notes.json" not in export_region_folder(demo, folder)  # nothing to say yet
     (folder / "notes.json").write_text('["первая заметка"]', encoding="utf-8")
     load_region_folder(folder)
-    assert NotesFile.store["demo"] == ["первая заметка"]
+    assert notes.store == {"demo": ["первая заметка"]}
     out = tmp_path / "out"
     assert "notes.json" in export_region_folder(demo, out)
+    assert json.loads((out / "notes.json").read_text(encoding="utf-8")) == ["первая заметка"]
 
 
-def test_hook_postponement_limit(demo):
+def test_hook_postponement_limit(demo, core_only):
     appeal = factories.appeal(save=False)
     now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
     appeal.deadline = now + timedelta(days=10)
-    demo.disabled_plugins = ["fasttrack"]
-    assert hooks_for(demo).postponement_limit(appeal=appeal, now=now) == (
-        appeal.deadline + timedelta(days=30)
+    # With no plugin answering, the core's 59-FZ limit: the deadline plus 30 days.
+    assert hooks_for(demo, core_only).postponement_limit(appeal=appeal, now=now) == (
+        datetime(2026, 4, 11, 9, 0, tzinfo=timezone.utc)
     )
 
     class Strict:
@@ -102,19 +111,25 @@ class Panels:
         return [PagePanel(title="citizen", template="y.html")]
 
 
+def titles(answers) -> list[str]:
+    return [panel.title for group in answers if group for panel in group]
+
+
 def test_hook_appeal_admin_panels(demo):
     pm = manager_with(Panels(), name="panels")
     appeal = factories.appeal(save=False)
-    answers = hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)
-    # Built-in plugins add panels of their own (the deadline stages); look for this one.
-    assert "staff" in [panel.title for group in answers if group for panel in group]
+    assert titles(hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)) == [
+        "staff"
+    ]
     demo.disabled_plugins = ["panels"]
-    answers = hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)
-    assert "staff" not in [panel.title for group in answers if group for panel in group]
+    assert titles(hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)) == []
 
 
 def test_hook_appeal_public_panels(demo):
     pm = manager_with(Panels(), name="panels")
     appeal = factories.appeal(save=False)
-    answers = hooks_for(demo, pm).appeal_public_panels(appeal=appeal, request=None)
-    assert [panel.title for group in answers if group for panel in group] == ["citizen"]
+    assert titles(hooks_for(demo, pm).appeal_public_panels(appeal=appeal, request=None)) == [
+        "citizen"
+    ]
+    demo.disabled_plugins = ["panels"]
+    assert titles(hooks_for(demo, pm).appeal_public_panels(appeal=appeal, request=None)) == []

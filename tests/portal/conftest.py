@@ -9,6 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from cms.models import Attachment
@@ -106,3 +108,18 @@ def valid_post(subcategory_code="01.01", territory_code="gorsk", **overrides) ->
         data["files"] = [upload("pothole.jpg", jpeg_bytes(), "image/jpeg")]
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def submit_path_query_counts(client, url: str, tries: int = 2) -> list[int]:
+    """The queries of `tries` valid submissions, each after one more message in the
+    region (a constant path gives the same count every time)."""
+    client.post(url, valid_post())  # warm the per-process caches
+    counts = []
+    for _ in range(tries):
+        data = valid_post()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, data)
+        assert response.status_code == 302
+        counts.append(len(captured.captured_queries))
+        factories.appeal()
+    return counts
