@@ -226,7 +226,8 @@ class StaffQueue:
       `assigned_only` (only the messages assigned to the user);
     - `columns`: the list's columns after the core's (number, status, subcategory,
       territory, organisation, time left); exported too;
-    - `menu_group`: the admin menu group it is listed in (`"messages"`);
+    - `menu_group`: the admin menu group it is listed in (`"messages"`, or
+      `"oversight"` or `"reference"`);
     - `counted`: whether its menu entry shows a count (not for a region-wide list).
 
     A plugin's queue only lists messages of the regions where the plugin is on.

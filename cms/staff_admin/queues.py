@@ -1,9 +1,13 @@
 """The staff queues: one wagtail-modeladmin listing per queue, each in the menu of the
 users whose roles give it, with its count.
 
-A queue is a role scope from the permission policy (SQL joins on the grants) narrowed by
-status. Lists sort fast-tracked messages first, then by deadline; a list page makes the
-same number of queries whatever its size (related rows come in the page's one query).
+Queues are declared through the `staff_queues` hook, the core's own too
+(`core_queues.py`), and collected once at start-up (`registered_queues`). A queue is the
+permission policy's scope of its roles (`appeals_for_roles`), narrowed by status and the
+queue's condition; a plugin's queue, to the regions where the plugin is on. Lists sort
+fast-tracked messages first, then by deadline; a list page makes the same number of
+queries whatever its size (related rows, the queue's columns' too, come in the page's
+one query). Exports add every plugin's `appeal_export_columns`.
 """
 
 from __future__ import annotations

@@ -98,3 +98,24 @@ def test_menu_links_of_a_group_in_order_with_who_sees_them(demo):
     request = RequestFactory().get("/admin/")
     request.user = demo_staff()["editor"]
     assert [item.is_shown(request) for item in items] == [False, True]
+
+
+def test_a_queue_is_listed_in_the_menu_group_it_names(monkeypatch):
+    from cms.staff_admin import queues
+    from cms.staff_admin.oversight import OversightGroup
+    from cms.staff_admin.reference import ReferenceGroup
+
+    class Watched:
+        @hookimpl
+        def staff_queues(self):
+            return [StaffQueue("watched", "Watched", frozenset({Role.CURATOR}),
+                               menu_group="oversight")]
+
+    declared = registered_queues(manager_with(Watched()))
+    monkeypatch.setattr(queues, "registered_queues", lambda: declared)
+    listed_in = {
+        group.__name__: [admin.queue.key for admin in group().modeladmin_instances
+                         if isinstance(admin, queues.QueueAdmin)]
+        for group in (queues.QueuesGroup, OversightGroup, ReferenceGroup)}
+    assert listed_in == {"QueuesGroup": CORE_KEYS, "OversightGroup": ["watched"],
+                         "ReferenceGroup": []}
