@@ -3,7 +3,8 @@
 A plugin declares `ReportDataset`s through the `report_datasets` hook; the reports plugin
 (or anything else) asks this module which datasets there are for some regions and for a
 dataset's rows. A dataset is offered, and its rows are computed, only for the regions where
-the plugin that declared it is on: its `rows` never sees another region.
+the plugin that declared it is on: its `rows` never sees another region. Two plugins
+declaring one key stop the process: the system check `pos.E005` says so at start-up.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
+from django.core import checks
 
 from cms.kernel.hookspecs import ReportDataset
 from cms.kernel.plugins import enabled_region_ids, get_plugin_manager
@@ -63,3 +65,14 @@ def dataset_rows(key: str, region_ids: list[int], since: datetime, until: dateti
             regions = [pk for pk in region_ids if pk in enabled]
             return dataset.rows(regions, since, until) if regions else []
     raise KeyError(key)
+
+
+@checks.register()
+def check_report_datasets(app_configs, **kwargs):
+    try:
+        declared_datasets()
+    except (pluggy.PluginValidationError, ImportError):
+        return []  # the kernel did not start: pos.E001 says why
+    except DuplicateDatasetError as error:
+        return [checks.Error(str(error), hint="Rename one of the datasets.", id="pos.E005")]
+    return []

@@ -21,6 +21,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Self
 
+import pluggy
+from django.core import checks
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -77,3 +79,25 @@ class RegionSettings(models.Model):
 def bound_edit_handler(model: type[RegionSettings]) -> ObjectList:
     # Binding panels to a model builds its form class: once per model and process.
     return ObjectList(model.settings_panels()).bind_to_model(model)
+
+
+def misdeclared_settings_models(pm=None) -> list[str]:
+    """What `region_settings_models` answered that is not a concrete `RegionSettings`."""
+    from cms.kernel.plugins import get_plugin_manager
+
+    declared = (pm or get_plugin_manager()).hook.region_settings_models()
+    return [repr(model) for models_ in declared for model in models_
+            if not (isinstance(model, type) and issubclass(model, RegionSettings)
+                    and not model._meta.abstract)]
+
+
+@checks.register()
+def check_region_settings_models(app_configs, **kwargs):
+    try:
+        wrong = misdeclared_settings_models()
+    except (pluggy.PluginValidationError, ImportError):
+        return []  # the kernel did not start: pos.E001 says why
+    return [checks.Error(f"{name} is declared as region settings but is not a concrete "
+                         "subclass of cms.models.RegionSettings.",
+                         hint="Subclass RegionSettings, or stop declaring it.",
+                         id="pos.E006") for name in wrong]

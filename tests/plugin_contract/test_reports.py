@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from cms.kernel.hookspecs import ReportDataset
 from cms.kernel.plugins import build_plugin_manager, hookimpl
-from cms.kernel.reports import DuplicateDatasetError, dataset_rows, report_datasets
+from cms.kernel.reports import (
+    DuplicateDatasetError,
+    check_report_datasets,
+    dataset_rows,
+    report_datasets,
+)
 from cms.models import Status
 from tests.workflow.builders import message, other_region
 
@@ -92,3 +97,11 @@ def test_two_plugins_may_not_declare_one_key(demo):
     pm.register(RecordingDatasets(), name="second")
     with pytest.raises(DuplicateDatasetError, match="'first'.*'second'|'second'.*'first'"):
         report_datasets([demo.pk], pm)
+
+
+def test_a_duplicate_key_stops_the_start(plugin_manager):
+    assert check_report_datasets(None) == []
+    plugin_manager.register(RecordingDatasets(key=KEY), name="copycat")
+    errors = check_report_datasets(None)
+    assert [error.id for error in errors] == ["pos.E005"]
+    assert "copycat" in errors[0].msg

@@ -10,10 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.kernel.plugins import build_plugin_manager, hookimpl
-from cms.models import RegionWorkflowSettings, Role
+from cms.models import Region, RegionWorkflowSettings, Role
+from cms.models.region_settings import check_region_settings_models
 from cms.staff_admin.region_settings import settings_models_for
 from plugins.fasttrack.models import FastTrackSettings
 from plugins.routing.models import RoutingSettings, WidgetPolicy
+from tests import factories
 from tests.example_plugin.models import ExampleSettings
 from tests.workflow.builders import demo_staff, other_region, staff_member
 
@@ -141,8 +143,6 @@ def test_the_menu_takes_an_editor_to_the_page(editor, demo):
 
 
 def test_a_superuser_chooses_among_the_regions(client, demo):
-    from tests import factories
-
     other = other_region()
     client.force_login(factories.user("root", is_staff=True, is_superuser=True))
     page = client.get("/admin/region-settings/").content.decode()
@@ -168,3 +168,17 @@ def test_a_region_without_a_row_reads_the_defaults_and_saves_nothing(demo):
     settings = ExampleSettings.for_region(demo)
     assert settings.greeting == "Hello" and settings.pk is None
     assert not ExampleSettings.objects.exists()
+
+
+class WrongSettingsPlugin:
+    @hookimpl
+    def region_settings_models(self):
+        return [Region]
+
+
+def test_a_model_that_is_not_region_settings_stops_the_start(plugin_manager):
+    assert check_region_settings_models(None) == []
+    plugin_manager.register(WrongSettingsPlugin(), name="wrong-settings")
+    errors = check_region_settings_models(None)
+    assert [error.id for error in errors] == ["pos.E006"]
+    assert "Region" in errors[0].msg
