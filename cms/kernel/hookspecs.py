@@ -337,6 +337,9 @@ def event_kinds() -> list[EventKindSpec] | None:
     """Declare the event kinds a plugin writes into a message's history (for example a
     rating given or changed), with their wording. Called on every registered plugin;
     keys are unique (the core's kinds are declared the same way), at most 32 characters.
+    `cms.kernel.events` collects them once; a duplicate or a longer key stops the start
+    (system check pos.E002). An event whose kind nobody declares any more (its plugin
+    was uninstalled) still shows, with its raw key as label.
     """
 
 
@@ -347,7 +350,9 @@ def event_kinds() -> list[EventKindSpec] | None:
 class EmailSection:
     """A part a plugin adds to an e-mail of the core: a template of the plugin's own
     (`"<plugin>/email/<name>.txt"`) and the context it gets. Sections follow the core's
-    text, in `order`. The context is stored with the notification, so it must be JSON."""
+    text, in `order`. The context is stored with the notification, so it must be JSON;
+    the template gets the e-mail's context (`appeal`, `number`, `link`, ...) with it on
+    top, in the e-mail's language."""
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
