@@ -33,7 +33,10 @@ def test_rules_that_differ_in_specificity_or_priority_do_not_tie(no_rules, make_
                                                                  difference):
     make_rule("roads", "uad", category="01", territory="gorsk")
     fields = {"category": "01", "territory": "gorsk", **difference}
-    make_rule("roads-other", "mintrans", **fields)
+    other = make_rule("roads-other", "mintrans", **fields)
+    stored = RoutingRule.objects.filter(region=no_rules).values_list("code", flat=True)
+    assert sorted(stored) == ["roads", "roads-other"]
+    assert other.pk is not None and other.organisation.code == "mintrans"
 
 
 def test_enabling_a_disabled_twin_is_a_tie(no_rules, make_rule):
