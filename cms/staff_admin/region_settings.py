@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pluggy
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
@@ -107,9 +108,7 @@ def edit_region_settings(request, region_id: int):
                              % {"region": region})
             return redirect("region_settings_edit", region_id=region.pk)
         messages.error(request, _("Nothing was saved: correct the errors below."))
-    media = None
-    for section in sections:
-        media = section.panel.media if media is None else media + section.panel.media
+    media = sum((section.panel.media for section in sections), forms.Media())
     return TemplateResponse(request, "staff_admin/region_settings.html", {
         "region": region,
         "sections": sections,
