@@ -49,7 +49,7 @@ def test_the_core_pages_still_answer_after_the_plugins_urls(home, client):
     assert response.context["page"].pk == home.pk
 
 
-def test_hook_portal_page_types(db, settings, plugin_manager):
+def test_hook_portal_page_types(db, plugin_manager):
     assert PortalHomePage.allowed_subpage_models() == [SubmissionPage, ExampleNoticePage]
     assert ExampleNoticePage.allowed_parent_page_models() == [PortalHomePage]
 
