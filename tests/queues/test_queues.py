@@ -68,8 +68,7 @@ def test_a_list_page_costs_the_same_for_5_and_50_messages(queue, client, demo):
     bulk_messages(45, status, organisation, executor, overdue=queue == "overdue")
     many, page = queries_for(client, url)
     assert page.count("/admin/messages/") >= 50
-    print(f"{queue}: {few} queries for 5 messages, {many} for 50")
-    assert few == many
+    assert few == many, f"{queue}: {few} queries for 5 messages, {many} for 50"
 
 
 def test_fast_tracks_first_then_the_nearest_deadline(client, demo):
