@@ -214,7 +214,8 @@ class AppealPolicy:
 
     def forget(self, user) -> None:
         """Drop what was remembered about `user` (after grants change mid-request)."""
-        for attribute in ("_pos_roles", "_pos_parties", "_pos_granted_ids"):
+        for attribute in ("_pos_roles", "_pos_parties", "_pos_granted_ids",
+                          "_pos_configurable_regions"):
             user.__dict__.pop(attribute, None)
 
     def user_can_view(self, user, appeal: Appeal) -> bool:
@@ -268,9 +269,16 @@ def configurable_regions(user) -> QuerySet[Region]:
     """
     if not (user and user.is_authenticated and user.is_active):
         return Region.objects.none()
+    # The same queryset all request long: once evaluated (a menu asks on every item, a
+    # list on every row), it answers from its cache.
+    remembered = getattr(user, "_pos_configurable_regions", None)
+    if remembered is not None:
+        return remembered
     if user.is_superuser:
-        return Region.objects.all()
-    if Role.EDITOR not in user_roles(user):
-        return Region.objects.none()
-    region_ids = _granted_ids(user, Role.EDITOR)
-    return Region.objects.filter(pk__in=region_ids) if region_ids else Region.objects.none()
+        regions = Region.objects.all()
+    elif Role.EDITOR in user_roles(user) and (region_ids := _granted_ids(user, Role.EDITOR)):
+        regions = Region.objects.filter(pk__in=region_ids)
+    else:
+        regions = Region.objects.none()
+    user._pos_configurable_regions = regions
+    return regions

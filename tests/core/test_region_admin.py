@@ -187,3 +187,27 @@ def test_which_regions_a_user_configures_has_one_answer(north_editor, other_regi
     assert not configurable_regions(staff["moderator"]).exists()
     north_editor.is_active = False
     assert not configurable_regions(north_editor).exists()
+
+
+def test_an_oversight_list_costs_the_same_for_few_and_many_rows(client, north_editor,
+                                                                other_region):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms import audit
+    from cms.models import AuditKind, Status
+    from tests.workflow.builders import message
+
+    appeal = message(Status.ON_MODERATION, "north-gov", region=other_region)
+    client.force_login(north_editor)
+    counts = []
+    for _round in range(2):
+        for number in range(5):
+            audit.record(kind=AuditKind.EXPORT, what=f"seen {number}", appeal=appeal)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/admin/oversight/audit/")
+        assert page.status_code == 200
+        counts.append((len(page.context["object_list"]), len(captured.captured_queries)))
+    (few_rows, few), (many_rows, many) = counts
+    assert (few_rows, many_rows) == (5, 10)
+    assert few == many
