@@ -74,11 +74,13 @@ class QuietHooks:
 def test_two_plugins_of_one_name_stop_the_start():
     pm = build_plugin_manager(default_plugins=(), load_entry_points=False)
     pm.register_declared(Plugin(name="twin", verbose_name="first", hooks=QuietHooks()))
+    again = Plugin(name="twin", verbose_name="again", hooks=QuietHooks())
     with pytest.raises(ValueError, match="twin"):
-        pm.register_declared(Plugin(name="twin", verbose_name="again", hooks=QuietHooks()))
+        pm.register_declared(again)
     # Nor may a plugin take the essential core's name.
+    impostor = Plugin(name="core", verbose_name="again", hooks=QuietHooks())
     with pytest.raises(ValueError, match="core"):
-        pm.register_declared(Plugin(name="core", verbose_name="again", hooks=QuietHooks()))
+        pm.register_declared(impostor)
 
 
 def test_verbose_names_read_in_the_users_language():

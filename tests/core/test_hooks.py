@@ -78,7 +78,8 @@ def test_hook_region_config_files(demo, tmp_path, monkeypatch):
     assert notes.store == {"demo": ["первая заметка"]}
     out = tmp_path / "out"
     assert "notes.json" in export_region_folder(demo, out)
-    assert json.loads((out / "notes.json").read_text(encoding="utf-8")) == ["первая заметка"]
+    exported = json.loads((out / "notes.json").read_text(encoding="utf-8"))
+    assert exported == ["первая заметка"]
 
 
 def test_hook_postponement_limit(demo, core_only):
@@ -111,25 +112,22 @@ class Panels:
         return [PagePanel(title="citizen", template="y.html")]
 
 
-def titles(answers) -> list[str]:
+def panel_titles(region, pm, hook_name) -> list[str]:
+    """The titles of every panel `hook_name` returns for a message of `region`."""
+    hook = getattr(hooks_for(region, pm), hook_name)
+    answers = hook(appeal=factories.appeal(save=False), request=None)
     return [panel.title for group in answers if group for panel in group]
 
 
 def test_hook_appeal_admin_panels(demo):
     pm = manager_with(Panels(), name="panels")
-    appeal = factories.appeal(save=False)
-    assert titles(hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)) == [
-        "staff"
-    ]
+    assert panel_titles(demo, pm, "appeal_admin_panels") == ["staff"]
     demo.disabled_plugins = ["panels"]
-    assert titles(hooks_for(demo, pm).appeal_admin_panels(appeal=appeal, request=None)) == []
+    assert panel_titles(demo, pm, "appeal_admin_panels") == []
 
 
 def test_hook_appeal_public_panels(demo):
     pm = manager_with(Panels(), name="panels")
-    appeal = factories.appeal(save=False)
-    assert titles(hooks_for(demo, pm).appeal_public_panels(appeal=appeal, request=None)) == [
-        "citizen"
-    ]
+    assert panel_titles(demo, pm, "appeal_public_panels") == ["citizen"]
     demo.disabled_plugins = ["panels"]
-    assert titles(hooks_for(demo, pm).appeal_public_panels(appeal=appeal, request=None)) == []
+    assert panel_titles(demo, pm, "appeal_public_panels") == []

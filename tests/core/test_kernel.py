@@ -75,7 +75,8 @@ def test_a_plugin_switched_off_for_one_region_is_called_only_for_the_others(
 
 def test_essential_plugins_cannot_be_switched_off(demo, core_only):
     demo.disabled_plugins = ["core"]
-    choice = hooks_for(demo, core_only).choose_addressee(appeal=factories.appeal(save=False))
+    appeal = factories.appeal(save=False)
+    choice = hooks_for(demo, core_only).choose_addressee(appeal=appeal)
     assert choice is not None
     assert choice.organisation == demo.default_moderating_organisation
 

@@ -147,8 +147,8 @@ def attempt(action: Action, appeal, actor, expected: bool, spare, other_org,
     if action == Action.EXPIRE_CLARIFICATION and actor is not None:
         # The sweep's write path takes no actor: a person could reach it only through a
         # form the message's admin page offers.
-        return FORMS.get(action) is not None and any(
-            row.action == action for row in appeal_policy.available_transitions(actor, appeal))
+        offered = appeal_policy.available_transitions(actor, appeal)
+        return FORMS.get(action) is not None and any(row.action == action for row in offered)
     if not expected:
         # A refusal must leave no trace through the write path's own transaction: the
         # caller's snapshot is taken before this savepoint (which only clears the

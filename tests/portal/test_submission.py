@@ -15,7 +15,13 @@ from PIL import Image
 from cms.models import Appeal, Attachment, Channel, Region, Status, Territory
 from tests import factories
 
-from .conftest import jpeg_bytes, png_bytes, submit_path_query_counts, upload, valid_post
+from .conftest import (
+    jpeg_bytes,
+    png_bytes,
+    submit_path_query_counts,
+    upload,
+    valid_post,
+)
 
 
 def soup(response) -> BeautifulSoup:
@@ -358,7 +364,8 @@ def test_the_submit_path_takes_a_fixed_number_of_queries(
 ):
     # The core's own path, with no plugin answering: what each plugin adds is counted
     # in its own tests (tests/fasttrack/test_submission_with_fasttrack.py).
-    assert submit_path_query_counts(citizen_client, general.url) == [CORE_SUBMIT_QUERIES] * 2
+    counts = submit_path_query_counts(citizen_client, general.url)
+    assert counts == [CORE_SUBMIT_QUERIES] * 2
 
 
 # Statement by statement on PostgreSQL, savepoints included: Wagtail's routing (6),
