@@ -3,8 +3,10 @@
 import pluggy
 from django.core import checks
 
-from cms.kernel import events  # noqa: F401  (registers the event kinds' check)
-from cms.kernel import reports  # noqa: F401  (registers the report datasets' check)
+from cms.kernel import (
+    events,  # noqa: F401  (registers the event kinds' check)
+    reports,  # noqa: F401  (registers the report datasets' check)
+)
 
 
 @checks.register()

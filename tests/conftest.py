@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from cms.models import Region
 from cms.kernel.plugins import reset_plugin_manager
+from cms.models import Region
 
 
 def load_demo_data() -> Region:

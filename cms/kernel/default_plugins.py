@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice, ScheduledTask
 from cms.kernel.plugins import hookimpl
-from cms.staff_admin.core_queues import staff_queues  # noqa: F401
 from cms.models import RegionWorkflowSettings
+from cms.staff_admin.core_queues import staff_queues  # noqa: F401
 from cms.workflow.event_kinds import event_kinds  # noqa: F401
 
 

@@ -21,7 +21,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from cms.kernel.hookspecs import EventKindSpec
-from cms.kernel.plugins import get_plugin_manager
+from cms.kernel.plugins import declarations, get_plugin_manager
 
 # The length of `AppealEvent.kind`.
 MAX_KEY_LENGTH = 32
@@ -31,19 +31,12 @@ def collect_event_kinds(pm) -> dict[str, EventKindSpec]:
     """Every declared kind by key; raises ImproperlyConfigured on a duplicate or a key
     too long to store."""
     kinds: dict[str, EventKindSpec] = {}
-    owners: dict[str, str] = {}
-    for impl in reversed(pm.hook.event_kinds.get_hookimpls()):
-        for spec in impl.function() or ():
-            if len(spec.key) > MAX_KEY_LENGTH:
-                raise ImproperlyConfigured(
-                    f"Plugin {impl.plugin_name!r} declares the event kind {spec.key!r}, "
-                    f"longer than {MAX_KEY_LENGTH} characters.")
-            if spec.key in kinds:
-                raise ImproperlyConfigured(
-                    f"The event kind {spec.key!r} is declared by both "
-                    f"{owners[spec.key]!r} and {impl.plugin_name!r}.")
-            kinds[spec.key] = spec
-            owners[spec.key] = impl.plugin_name
+    for plugin_name, spec in declarations(pm.hook.event_kinds, "event kind"):
+        if len(spec.key) > MAX_KEY_LENGTH:
+            raise ImproperlyConfigured(
+                f"Plugin {plugin_name!r} declares the event kind {spec.key!r}, "
+                f"longer than {MAX_KEY_LENGTH} characters.")
+        kinds[spec.key] = spec
     return kinds
 
 

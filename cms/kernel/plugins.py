@@ -23,6 +23,7 @@ work (a sweep over every region's messages). Essential plugins cannot be switche
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cms.kernel import hookspecs
@@ -214,3 +216,30 @@ def enabled_region_ids(plugin_name: str) -> list[int]:
 def plugin_name_of(hook_impl_plugin: object, pm: pluggy.PluginManager | None = None) -> str:
     """The registered name of a plugin object (to tag what a hook answered with its source)."""
     return (pm or get_plugin_manager()).get_name(hook_impl_plugin) or ""
+
+
+def declarations(hook_caller: pluggy.HookCaller, what: str,
+                 key: Callable[[Any], str] | None = lambda item: item.key
+                 ) -> list[tuple[str, Any]]:
+    """Everything the plugins declare through a hook answering a list (queues, event
+    kinds, tasks, datasets...), as (plugin name, item) in registration order, the core's
+    first. Called on every registered plugin, whatever a region's switches say.
+
+    Two items of one `key` stop the process: raises ImproperlyConfigured naming both
+    plugins (`what` names the kind of item in the message). `key=None`: no key.
+    """
+    found: list[tuple[str, Any]] = []
+    owners: dict[str, str] = {}
+    for impl in hook_caller.get_hookimpls():
+        for item in impl.function() or ():
+            found.append((impl.plugin_name, item))
+            if key is None:
+                continue
+            item_key = str(key(item))
+            if item_key in owners:
+                raise ImproperlyConfigured(
+                    f"The {what} {item_key!r} is declared by both the plugin "
+                    f"{owners[item_key]!r} and the plugin {impl.plugin_name!r}: "
+                    f"it must be unique.")
+            owners[item_key] = impl.plugin_name
+    return found

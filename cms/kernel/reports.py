@@ -14,32 +14,19 @@ from typing import Any
 
 import pluggy
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 from cms.kernel.hookspecs import ReportDataset
-from cms.kernel.plugins import enabled_region_ids, get_plugin_manager
-
-
-class DuplicateDatasetError(ValueError):
-    """Two plugins declared datasets under one key."""
+from cms.kernel.plugins import declarations, enabled_region_ids, get_plugin_manager
 
 
 def declared_datasets(pm: pluggy.PluginManager | None = None
                       ) -> list[tuple[ReportDataset, str]]:
     """Every declared dataset with the name of the plugin that declared it, in
-    registration order; a key declared twice raises `DuplicateDatasetError`."""
+    registration order; a key declared twice raises ImproperlyConfigured."""
     pm = pm or get_plugin_manager()
-    found: list[tuple[ReportDataset, str]] = []
-    owners: dict[str, str] = {}
-    # One implementation at a time, to know which plugin offers which dataset.
-    for impl in reversed(pm.hook.report_datasets.get_hookimpls()):
-        for dataset in impl.function() or ():
-            if dataset.key in owners:
-                raise DuplicateDatasetError(
-                    f"Report dataset {dataset.key!r} is declared by both "
-                    f"{owners[dataset.key]!r} and {impl.plugin_name!r}.")
-            owners[dataset.key] = impl.plugin_name
-            found.append((dataset, impl.plugin_name))
-    return found
+    return [(dataset, plugin_name)
+            for plugin_name, dataset in declarations(pm.hook.report_datasets, "report dataset")]
 
 
 def report_datasets(region_ids: list[int], pm: pluggy.PluginManager | None = None
@@ -73,6 +60,6 @@ def check_report_datasets(app_configs, **kwargs):
         declared_datasets()
     except (pluggy.PluginValidationError, ImportError):
         return []  # the kernel did not start: pos.E001 says why
-    except DuplicateDatasetError as error:
+    except ImproperlyConfigured as error:
         return [checks.Error(str(error), hint="Rename one of the datasets.", id="pos.E005")]
     return []

@@ -25,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.module_loading import import_string
 
 from cms.kernel.hookspecs import ScheduledTask
-from cms.kernel.plugins import get_plugin_manager
+from cms.kernel.plugins import declarations, get_plugin_manager
 
 PREFIX = "pos: "
 # `Schedule.name` holds 100 characters, the prefix included.
@@ -57,20 +57,14 @@ def collect_scheduled_tasks(pm) -> dict[str, ScheduledTask]:
     """Every declared task by name; raises ImproperlyConfigured on a duplicate name or a
     task the scheduler could not run."""
     tasks: dict[str, ScheduledTask] = {}
-    owners: dict[str, str] = {}
-    for impl in reversed(pm.hook.scheduled_tasks.get_hookimpls()):
-        for task in impl.function() or ():
-            problem = _problem_with(task)
-            if problem:
-                raise ImproperlyConfigured(
-                    f"Plugin {impl.plugin_name!r} declares the scheduled task "
-                    f"{task.name!r} without {problem}.")
-            if task.name in tasks:
-                raise ImproperlyConfigured(
-                    f"The scheduled task {task.name!r} is declared by both "
-                    f"{owners[task.name]!r} and {impl.plugin_name!r}.")
-            tasks[task.name] = task
-            owners[task.name] = impl.plugin_name
+    for plugin_name, task in declarations(pm.hook.scheduled_tasks, "scheduled task",
+                                          key=lambda task: task.name):
+        problem = _problem_with(task)
+        if problem:
+            raise ImproperlyConfigured(
+                f"Plugin {plugin_name!r} declares the scheduled task "
+                f"{task.name!r} without {problem}.")
+        tasks[task.name] = task
     return tasks
 
 

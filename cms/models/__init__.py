@@ -19,10 +19,6 @@ from .grants import (
 )
 from .notifications import Notification, NotificationState
 from .organisations import Organisation, OrganisationKind
-from .regions import Region
-from .region_settings import RegionSettings
-from .staff import Role, StaffMembership
-from .territories import Territory, TerritoryKind
 from .processing import (
     Answer,
     Clarification,
@@ -30,6 +26,10 @@ from .processing import (
     RegionWorkflowSettings,
     RejectionReason,
 )
+from .region_settings import RegionSettings
+from .regions import Region
+from .staff import Role, StaffMembership
+from .territories import Territory, TerritoryKind
 
 __all__ = [
     "Answer",

@@ -32,7 +32,11 @@ from cms.models import (
 )
 from cms.workflow import table
 
-from .grants import APPEAL_EXECUTOR_PERMISSION, ORGANISATION_PERMISSIONS, REGION_PERMISSIONS
+from .grants import (
+    APPEAL_EXECUTOR_PERMISSION,
+    ORGANISATION_PERMISSIONS,
+    REGION_PERMISSIONS,
+)
 from .groups import ROLE_GROUP_NAMES
 
 # Roles that handle messages (the region administrator edits, but reads no messages).

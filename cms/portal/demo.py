@@ -11,9 +11,9 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from cms.models import Category
+from cms.submission.uploads import DEFAULT_FILE_TYPES
 
 from .models import PortalHomePage, SubmissionPage, SubmissionPageField
-from cms.submission.uploads import DEFAULT_FILE_TYPES
 
 HOME_SLUG = "portal"
 CONSENT = (

@@ -25,7 +25,6 @@ from wagtail.models import Page
 
 from cms.kernel.plugins import all_hooks
 from cms.models import Region
-
 from cms.submission.uploads import FILE_TYPES
 
 from .admin_forms import SubmissionPageAdminForm

@@ -14,20 +14,20 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.kernel.plugins import hooks_for
 from cms.models import AttachmentKind, Organisation, Region, Status
 from cms.permissions import (
     citizen_appeals,
     get_citizen_appeal_or_404,
     get_citizen_attachment_or_404,
 )
-from cms.kernel.plugins import hooks_for
+from cms.submission.views import LOGIN_URL
 from cms.workflow.actions import do_answer_clarification
 from cms.workflow.errors import WorkflowError
 
 from .forms import ClarificationAnswerForm
 from .history import public_history
 from .security import strict_csp
-from cms.submission.views import LOGIN_URL
 from .widget import snippet_for, widget_page_for
 
 PAGE_SIZE = 20

@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from cms.models import Organisation, Region
 from cms.permissions import get_citizen_appeal_or_404
+from cms.submission.views import serve_submission
 
 from .security import strict_csp, widget_csp
-from cms.submission.views import serve_submission
 
 
 def widget_page_for(region: Region):

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from cms.kernel.plugins import ESSENTIAL_PLUGIN_NAMES, switchable_plugin_names
 from cms.models import (
     Category,
     Organisation,
@@ -20,7 +21,6 @@ from cms.models import (
     TerritoryKind,
 )
 from cms.models.regions import validate_time_zone
-from cms.kernel.plugins import ESSENTIAL_PLUGIN_NAMES, switchable_plugin_names
 from cms.permissions.grants import grant_role
 
 from .files import ChangeReport, RegionConfigFile, ValidationContext

@@ -9,12 +9,18 @@ from typing import Any
 
 from django.db import transaction
 
-from cms.models import Category, Region, Subcategory
 from cms.kernel.plugins import all_hooks
+from cms.models import Category, Region, Subcategory
 
 from . import classifier
 from .core import CORE_FILES, RegionFile
-from .files import ChangeReport, Problem, RegionConfigError, RegionConfigFile, ValidationContext
+from .files import (
+    ChangeReport,
+    Problem,
+    RegionConfigError,
+    RegionConfigFile,
+    ValidationContext,
+)
 
 
 @dataclass

@@ -36,7 +36,6 @@ from .region_scoped import (
     in_configurable_regions,
 )
 
-
 # --- the outbox ------------------------------------------------------------------------
 
 

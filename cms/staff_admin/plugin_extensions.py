@@ -1,5 +1,5 @@
 """What plugins add to the staff admin besides queues: export columns and menu links,
-and how the admin reads what every plugin declares.
+collected with the kernel's `declarations`.
 
 Collected once per plugin manager, at start-up (when the admin's menu groups are built),
 from every registered plugin, each answer tagged with the plugin that gave it: a plugin's
@@ -11,7 +11,6 @@ queues the same way).
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
-from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
@@ -21,6 +20,7 @@ from wagtail.admin.menu import MenuItem
 from cms.kernel.hookspecs import AdminMenuItem, QueueColumn
 from cms.kernel.plugins import (
     ESSENTIAL_PLUGIN_NAMES,
+    declarations,
     enabled_region_ids,
     get_plugin_manager,
 )
@@ -29,24 +29,6 @@ from cms.kernel.plugins import (
 # page has a group of its own, its links are listed under the reference data.
 QUEUE_MENU_GROUPS = ("messages", "oversight", "reference")
 MENU_ITEM_GROUPS = (*QUEUE_MENU_GROUPS, "settings")
-
-
-def declared(hook_caller) -> list[tuple[str, Any]]:
-    """Every item each registered plugin's implementation answers, as (plugin, item)."""
-    found = []
-    for impl in hook_caller.get_hookimpls():
-        found.extend((impl.plugin_name, item) for item in impl.function() or ())
-    return found
-
-
-def unique_keys(items: list[tuple[str, Any]], what: str) -> None:
-    seen: dict[str, str] = {}
-    for plugin_name, item in items:
-        if item.key in seen:
-            raise ImproperlyConfigured(
-                f"The {what} key {item.key!r} is declared by both the plugin "
-                f"{seen[item.key]!r} and the plugin {plugin_name!r}: keys are unique.")
-        seen[item.key] = plugin_name
 
 
 # --- columns -------------------------------------------------------------------------
@@ -82,8 +64,7 @@ class ColumnCell:
 
 @lru_cache(maxsize=4)
 def _export_columns_of(pm) -> tuple[tuple[str, QueueColumn], ...]:
-    found = declared(pm.hook.appeal_export_columns)
-    unique_keys(found, "export column")
+    found = declarations(pm.hook.appeal_export_columns, "export column")
     return tuple(found)
 
 
@@ -122,7 +103,7 @@ class PluginMenuItem(MenuItem):
 
 @lru_cache(maxsize=4)
 def _menu_items_of(pm) -> tuple[AdminMenuItem, ...]:
-    found = declared(pm.hook.admin_menu_items)
+    found = declarations(pm.hook.admin_menu_items, "admin menu link", key=None)
     for plugin_name, item in found:
         if item.group not in MENU_ITEM_GROUPS:
             raise ImproperlyConfigured(

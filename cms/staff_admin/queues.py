@@ -34,7 +34,12 @@ from wagtail_modeladmin.views import IndexView
 
 from cms import audit
 from cms.kernel.hookspecs import StaffQueue
-from cms.kernel.plugins import ESSENTIAL_PLUGIN_NAMES, enabled_region_ids, get_plugin_manager
+from cms.kernel.plugins import (
+    ESSENTIAL_PLUGIN_NAMES,
+    declarations,
+    enabled_region_ids,
+    get_plugin_manager,
+)
 from cms.models import Appeal, AuditKind, Category, Organisation, Territory
 from cms.permissions.policy import appeals_for_roles, staff_region_ids, user_roles
 
@@ -43,11 +48,9 @@ from .display import time_left
 from .plugin_extensions import (
     QUEUE_MENU_GROUPS,
     ColumnCell,
-    declared,
     export_cells,
     export_select_related,
     plugin_menu_items,
-    unique_keys,
 )
 
 
@@ -82,8 +85,7 @@ class Queue(StaffQueue):
 
 @lru_cache(maxsize=4)
 def _queues_of(pm) -> tuple[Queue, ...]:
-    found = declared(pm.hook.staff_queues)
-    unique_keys(found, "staff queue")
+    found = declarations(pm.hook.staff_queues, "staff queue")
     for plugin_name, queue in found:
         if queue.menu_group not in QUEUE_MENU_GROUPS:
             raise ImproperlyConfigured(

@@ -9,7 +9,14 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from cms.kernel.plugins import switchable_plugins
-from cms.models import Category, Organisation, Region, StaffMembership, Subcategory, Territory
+from cms.models import (
+    Category,
+    Organisation,
+    Region,
+    StaffMembership,
+    Subcategory,
+    Territory,
+)
 
 from .plugin_extensions import plugin_menu_items
 from .queues import queue_admins

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Organisation, Role
-from cms.permissions.policy import configurable_regions
 from cms.permissions.grants import grant_role
+from cms.permissions.policy import configurable_regions
 
 
 class NewStaffAccountForm(forms.Form):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms import audit
+from cms.kernel.plugins import hooks_for
 from cms.models import (
     Answer,
     Appeal,
@@ -31,7 +32,6 @@ from cms.models import (
     Postponement,
 )
 from cms.permissions.policy import appeal_policy
-from cms.kernel.plugins import hooks_for
 from cms.workflow.actions import pending_decision
 from cms.workflow.errors import StaleVersion, WorkflowError
 from cms.workflow.table import Action

@@ -14,9 +14,16 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cms.models import Appeal, AppealEvent, Channel, EventKind, RegistrationCounter, Status
-from cms.notifications.workflow import notify_transition
 from cms.kernel.plugins import hooks_for
+from cms.models import (
+    Appeal,
+    AppealEvent,
+    Channel,
+    EventKind,
+    RegistrationCounter,
+    Status,
+)
+from cms.notifications.workflow import notify_transition
 from cms.workflow import table
 
 # Where a registered message goes: the workflow table's REGISTER row (on to moderation).

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from cms.models import Attachment, AttachmentKind, Channel
+from cms.portal.security import strict_csp
 from cms.submission.registration import NewAppeal, do_register_appeal
 from cms.submission.stored_files import atomic_with_files
 
 from . import held_uploads
 from .forms import AppealForm
 from .ratelimit import check_submission_rate
-from cms.portal.security import strict_csp
 
 LOGIN_URL = "accounts:login"
 # The button that asks for the chosen category's subcategories without JavaScript.

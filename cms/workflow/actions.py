@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms import audit
+from cms.kernel.plugins import hooks_for
 from cms.models import (
     Answer,
     Appeal,
@@ -41,7 +42,6 @@ from cms.models import (
 from cms.notifications.workflow import local_date, notify_transition
 from cms.permissions.grants import grant_executor, revoke_executor, role_holders
 from cms.permissions.policy import appeal_policy
-from cms.kernel.plugins import hooks_for
 from cms.submission.stored_files import atomic_with_files
 
 from . import table

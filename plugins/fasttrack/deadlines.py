@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .calendar import WorkingCalendar
-from .models import CalendarAmendment, FastTrack, FastTrackSettings, TermUnit, settings_for
+from .models import (
+    CalendarAmendment,
+    FastTrack,
+    FastTrackSettings,
+    TermUnit,
+    settings_for,
+)
 from .planning import StagePlan, Term, plan_stages
 
 

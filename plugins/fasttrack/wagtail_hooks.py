@@ -5,7 +5,7 @@ a section of the admin's "Region settings" page (`region_settings_models` hook).
 from django.contrib.admin import display
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from cms.staff_admin.region_scoped import RegionScopedAdmin, RegionScopedForm
 

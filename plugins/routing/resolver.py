@@ -26,8 +26,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cms.kernel.hookspecs import AddresseeChoice
-from cms.models import Appeal, Channel, Organisation
 from cms.kernel.plugins import hooks_for
+from cms.models import Appeal, Channel, Organisation
 
 from .models import RoutingRule, RoutingSettings, WidgetPolicy
 

@@ -6,7 +6,13 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from cms.models import Notification, RegionUserObjectPermission, Role, StaffMembership, Status
+from cms.models import (
+    Notification,
+    RegionUserObjectPermission,
+    Role,
+    StaffMembership,
+    Status,
+)
 from cms.permissions.groups import ROLE_GROUP_NAMES
 from plugins.fasttrack.alerts import _holders, deliver_warnings
 from plugins.fasttrack.models import WHOLE_MESSAGE, DeadlineWarning, WarningKind

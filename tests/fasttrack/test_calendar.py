@@ -9,7 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cms.kernel.default_plugins import add_weekdays
-from plugins.fasttrack.calendar import WorkingCalendar, russian_working_day, weekdays_only
+from plugins.fasttrack.calendar import (
+    WorkingCalendar,
+    russian_working_day,
+    weekdays_only,
+)
 
 SAMARA = ZoneInfo("Europe/Samara")
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -5,8 +5,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from cms.kernel.default_plugins import add_weekdays
-from cms.models import Category, Status
 from cms.kernel.plugins import hooks_for
+from cms.models import Category, Status
 from cms.submission.registration import NewAppeal, do_register_appeal
 from plugins.fasttrack.models import AppealClock, FastTrack, FastTrackSettings
 from tests import factories

@@ -10,9 +10,9 @@ from cms.models import (
     StaffMembership,
     Status,
 )
-from cms.permissions.policy import appeal_policy
 from cms.permissions.grants import grant_role, holders_by_place, role_holders
 from cms.permissions.groups import ROLE_GROUP_NAMES
+from cms.permissions.policy import appeal_policy
 from tests import factories
 from tests.workflow.builders import demo_staff, fresh, message
 

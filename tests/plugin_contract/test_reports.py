@@ -4,12 +4,12 @@ without importing it, only for the regions where it is on."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from cms.kernel.hookspecs import ReportDataset
 from cms.kernel.plugins import build_plugin_manager, hookimpl
 from cms.kernel.reports import (
-    DuplicateDatasetError,
     check_report_datasets,
     dataset_rows,
     report_datasets,
@@ -95,7 +95,7 @@ def test_two_plugins_may_not_declare_one_key(demo):
     pm = build_plugin_manager(default_plugins=(), load_entry_points=False)
     pm.register(RecordingDatasets(), name="first")
     pm.register(RecordingDatasets(), name="second")
-    with pytest.raises(DuplicateDatasetError, match="'first'.*'second'|'second'.*'first'"):
+    with pytest.raises(ImproperlyConfigured, match="'first'.*'second'|'second'.*'first'"):
         report_datasets([demo.pk], pm)
 
 

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from cms.kernel.hookspecs import PagePanel
-from cms.models import AppealEvent, Attachment, EventKind, Status
 from cms.kernel.plugins import hookimpl
+from cms.models import AppealEvent, Attachment, EventKind, Status
 from tests import factories
 
 

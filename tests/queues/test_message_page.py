@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from cms.kernel.hookspecs import PagePanel
+from cms.kernel.plugins import hookimpl
 from cms.models import (
     Attachment,
     AttachmentKind,
@@ -14,7 +15,6 @@ from cms.models import (
     Postponement,
     Status,
 )
-from cms.kernel.plugins import hookimpl
 from cms.workflow import actions
 from tests.workflow.builders import demo_staff, fresh, message, pending_postponement
 

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from cms.models import Channel, Subcategory, Territory
 from cms.kernel.plugins import hooks_for
+from cms.models import Channel, Subcategory, Territory
 from plugins.routing.models import RoutingRule, WidgetPolicy
 from tests import factories
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from cms.models import Channel, Subcategory, Territory
 from cms.kernel.plugins import hooks_for
+from cms.models import Channel, Subcategory, Territory
 from plugins.routing.models import RoutingRule
 from plugins.routing.resolver import explain_routing, route
 from tests import factories

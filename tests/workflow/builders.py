@@ -23,8 +23,7 @@ from cms.models import (
     Status,
     Territory,
 )
-from cms.permissions.grants import grant_executor
-from cms.permissions.grants import grant_role
+from cms.permissions.grants import grant_executor, grant_role
 from tests import factories
 
 DEMO_STAFF = ("moderator", "coordinator", "executor", "head", "curator", "editor")

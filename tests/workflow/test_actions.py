@@ -8,6 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from cms import audit
+from cms.kernel.hookspecs import DeadlineChoice
+from cms.kernel.plugins import hookimpl, hooks_for
 from cms.models import (
     AppealEvent,
     AuditRecord,
@@ -16,14 +18,19 @@ from cms.models import (
     RegionWorkflowSettings,
     Status,
 )
-from cms.kernel.hookspecs import DeadlineChoice
-from cms.kernel.plugins import hookimpl, hooks_for
 from cms.submission.registration import NewAppeal, do_register_appeal
 from cms.workflow import actions, tasks
 from cms.workflow.errors import ActionRefused, InvalidInput, StaleVersion
 from cms.workflow.table import TransitionNotAllowed
 from tests import factories
-from tests.workflow.builders import citizen, demo_staff, fresh, message, snapshot, staff_member
+from tests.workflow.builders import (
+    citizen,
+    demo_staff,
+    fresh,
+    message,
+    snapshot,
+    staff_member,
+)
 
 
 @pytest.fixture

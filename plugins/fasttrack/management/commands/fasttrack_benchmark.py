@@ -26,8 +26,8 @@ from plugins.fasttrack.sweeps import (
     DELIVERY_BATCH,
     MAX_DELIVERIES_PER_SWEEP,
     PLUGIN_NAME,
-    mark_overdue,
     claim_for_delivery,
+    mark_overdue,
     overdue_candidates,
     warn_due_stages,
 )
