@@ -52,22 +52,10 @@ def test_the_demo_editor_manages_demo_staff(client, demo):
         organisation__region=demo).count()
 
 
-def test_a_region_editor_reaches_routing_rules_and_try_it(client, north_editor, demo):
-    client.force_login(north_editor)
-    rules = client.get(reverse("routing_routingrule_modeladmin_index"))
-    assert rules.status_code == 200
-    assert all(rule.region_id != demo.pk for rule in rules.context["object_list"])
-    try_it = client.get(reverse("routing_try"))
-    assert try_it.status_code == 200
-    assert list(try_it.context["form"].fields["region"].queryset) == list(
-        Region.objects.filter(code="north"))
-
-
 def test_staff_without_an_editor_role_cannot_configure(client, demo):
     moderator = StaffMembership.objects.get(role=Role.MODERATOR, user__username="moderator").user
     client.force_login(moderator)
     assert staff_list(client).status_code in (302, 403)
-    assert client.get(reverse("routing_try")).status_code in (302, 403)
 
 
 def test_an_editor_creates_a_staff_account_of_their_region(client, north_editor, other_region,
