@@ -29,6 +29,7 @@ CITIZEN_TEMPLATES = {
     Action.EXPIRE_CLARIFICATION: "appeal_rejected",
     Action.APPROVE_POSTPONEMENT: "appeal_postponed",
     Action.APPROVE_ANSWER: "appeal_answered",
+    Action.REOPEN: "appeal_reopened",
 }
 
 RETURNS = frozenset({Action.RETURN_TO_EXECUTOR, Action.RETURN_FOR_REWORK, Action.REOPEN})

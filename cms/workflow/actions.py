@@ -530,18 +530,53 @@ def do_return_for_rework(appeal_pk: int, actor, reason: str, reason_key: str = "
 
 def do_reopen_appeal(appeal_pk: int, actor, reason: str,
                      version: int | None = None) -> Appeal:
-    """Reopen an answered or closed message (after a low rating, for instance)."""
+    """Reopen an answered or closed message (after a low rating, for instance): back to
+    work with a new deadline, as `appeal_deadline` answers from now; the citizen is told."""
     with transaction.atomic():
         appeal, row = _begin(appeal_pk, actor, Action.REOPEN, version)
         reason = _require(reason, _("Give the reason."))
-        event = _status_event(appeal, row, actor, reason=reason)
-        return _finish(appeal, row, actor, [event], notify_context={"reason": reason})
+        now = timezone.now()
+        events = [_status_event(appeal, row, actor, reason=reason)]
+        old = appeal.deadline
+        choice = hooks_for(appeal.region).appeal_deadline(appeal=appeal, start=now)
+        _set_deadline(appeal, choice.due_at, now)
+        appeal.is_fast_track = choice.is_fast_track
+        events.append(_deadline_event(appeal, actor, old, choice.explanation, public=True))
+        return _finish(appeal, row, actor, events,
+                       fields=["deadline", "is_overdue", "is_fast_track"],
+                       notify_context={"reason": reason,
+                                       "due": local_date(choice.due_at, appeal.region)})
 
 
 def do_close_appeal(appeal_pk: int, actor=None, version: int | None = None) -> Appeal:
     with transaction.atomic():
         appeal, row = _begin(appeal_pk, actor, Action.CLOSE, version)
         return _finish(appeal, row, actor, [_status_event(appeal, row, actor)])
+
+
+# --- events of plugins -----------------------------------------------------------------
+
+
+def do_record_event(appeal_pk: int, actor, kind: str, *, reason: str = "",
+                    from_value: str = "", to_value: str = "", data: dict | None = None,
+                    public: bool = False) -> AppealEvent:
+    """Record an event of a plugin's own kind (declared through `event_kinds`) in the
+    message's history, for example a rating given. It changes nothing on the message: no
+    status, no version; it is audited and the plugins are told, like every event.
+
+    `actor` is a user, or None for the system (a link signed for the message's citizen
+    is the system acting on their behalf).
+    """
+    with transaction.atomic():
+        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("region")
+                  .get(pk=appeal_pk))
+        event = _event(appeal, kind, actor, from_value=from_value, to_value=to_value,
+                       reason=reason, data=data, public=public)
+        event.save()
+        hooks_for(appeal.region).appeal_transitioned(appeal=appeal, event=event)
+        audit.record(kind=AuditKind.ACTION, what=str(kind), actor=actor, appeal=appeal,
+                     data={"events": [event.pk]})
+        return event
 
 
 # --- comments --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The write paths, one behaviour at a time: what each writes, tells and refuses."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from cms import audit
 from cms.kernel.hookspecs import DeadlineChoice
-from cms.kernel.plugins import hookimpl, hooks_for
+from cms.kernel.plugins import build_plugin_manager, hookimpl, hooks_for
 from cms.models import (
     AppealEvent,
     AuditRecord,
@@ -18,6 +19,7 @@ from cms.models import (
     RegionWorkflowSettings,
     Status,
 )
+from cms.notifications.outbox import render
 from cms.submission.registration import NewAppeal, do_register_appeal
 from cms.workflow import actions, tasks
 from cms.workflow.errors import ActionRefused, InvalidInput, StaleVersion
@@ -373,3 +375,43 @@ def test_the_curator_returns_a_weak_answer_and_reopens(staff):
     actions.do_reopen_appeal(closed.pk, staff["curator"], "Оценка 1")
     closed.refresh_from_db()
     assert closed.status == Status.IN_WORK
+
+
+def test_a_reopened_message_gets_a_new_deadline_and_the_citizen_is_told(staff):
+    appeal = message(Status.CLOSED, executor=staff["executor"])
+    old_deadline = appeal.deadline
+    before = timezone.now()
+    actions.do_reopen_appeal(appeal.pk, staff["curator"], "Оценка 1")
+    appeal.refresh_from_db()
+    expected = hooks_for(appeal.region).appeal_deadline(appeal=appeal, start=before).due_at
+    # Counted from the moment of reopening: the same as from `before`, to the minute.
+    assert abs((appeal.deadline - expected).total_seconds()) < 60
+    assert appeal.deadline != old_deadline and appeal.deadline > before
+    deadline_events = appeal.events.filter(kind=EventKind.DEADLINE_CHANGED)
+    assert deadline_events.count() == 1 and deadline_events.get().is_public
+    told = Notification.objects.get(appeal=appeal, template="appeal_reopened")
+    assert told.recipient == appeal.citizen
+    subject, body = render(told)
+    assert appeal.number in subject and "Оценка 1" in body
+
+
+def test_a_plugin_event_is_recorded_by_the_core_without_changing_the_message(staff):
+    appeal = message(Status.ANSWERED, executor=staff["executor"])
+    version = appeal.version
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def appeal_transitioned(self, appeal, event):
+            seen.append(event.kind)
+
+    pm = build_plugin_manager(load_entry_points=False)
+    pm.register(Listener(), name="listener")
+    with mock.patch("cms.workflow.actions.hooks_for", lambda region: hooks_for(region, pm)):
+        event = actions.do_record_event(appeal.pk, None, "example_noted", reason="!",
+                                        data={"score": 5}, public=True)
+    appeal.refresh_from_db()
+    assert (appeal.version, appeal.status) == (version, Status.ANSWERED)
+    assert (event.kind, event.data, event.is_public) == ("example_noted", {"score": 5}, True)
+    assert seen == ["example_noted"]
+    assert AuditRecord.objects.filter(appeal=appeal, what="example_noted").exists()
