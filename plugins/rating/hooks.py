@@ -1,1 +1,3 @@
 """Hook implementations of the rating plugin (see cms/kernel/hookspecs.py for the contracts)."""
+
+from .events import event_kinds  # noqa: F401
