@@ -1,3 +1,6 @@
 """Hook implementations of the rating plugin (see cms/kernel/hookspecs.py for the contracts)."""
 
 from .events import event_kinds  # noqa: F401
+from .regionconfig import region_config_files  # noqa: F401
+from .reports import *  # noqa: F401,F403
+from .settings import *  # noqa: F401,F403

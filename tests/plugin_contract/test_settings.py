@@ -23,6 +23,7 @@ SECTION = re.compile(r'data-settings-section="([\w-]+)"')
 CORE = "cms-regionworkflowsettings"
 ROUTING = "routing-routingsettings"
 FASTTRACK = "fasttrack-fasttracksettings"
+RATING = "rating-ratingsettings"
 EXAMPLE = "example_plugin-examplesettings"
 
 
@@ -38,6 +39,10 @@ def every_section(**overrides) -> dict:
         f"{FASTTRACK}-warning_lead_hours": "12",
         f"{FASTTRACK}-workday_start": "08:00",
         f"{FASTTRACK}-workday_end": "17:00",
+        f"{RATING}-low_threshold": "2",
+        f"{RATING}-link_lifetime_days": "30",
+        f"{RATING}-change_window_days": "7",
+        f"{RATING}-close_after_days": "14",
         f"{EXAMPLE}-greeting": "Добрый день",
     }
     return {**data, **overrides}
@@ -60,7 +65,7 @@ def test_the_page_has_a_section_per_enabled_plugin_with_the_models_title(editor,
     response, queries = get_counting(editor, page_url(demo))
     page = response.content.decode()
     assert response.status_code == 200
-    assert SECTION.findall(page) == [CORE, ROUTING, FASTTRACK, EXAMPLE]
+    assert SECTION.findall(page) == [CORE, ROUTING, FASTTRACK, RATING, EXAMPLE]
     # Russian by default: each section is titled by its model's verbose name.
     for model in (RegionWorkflowSettings, RoutingSettings, FastTrackSettings):
         title = str(model._meta.verbose_name)
@@ -107,7 +112,7 @@ def test_one_invalid_section_saves_nothing_and_says_where(editor, demo):
 
 def test_a_plugin_switched_off_has_no_section_and_keeps_its_row(editor, demo):
     ExampleSettings.objects.create(region=demo, greeting="Hi")
-    demo.disabled_plugins = ["example", "fasttrack"]
+    demo.disabled_plugins = ["example", "fasttrack", "rating"]
     demo.save(update_fields=["disabled_plugins"])
     page = editor.get(page_url(demo)).content.decode()
     assert SECTION.findall(page) == [CORE, ROUTING]
