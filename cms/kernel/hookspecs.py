@@ -206,7 +206,11 @@ class QueueColumn:
 
     `value(appeal)` returns what the cell shows (text, a number, a date or HTML made with
     `format_html`). `select_related` names the relations `value` reads, so that a page of
-    the list stays one query.
+    the list stays one query. What no relation of a message reaches (a row of a plugin's
+    own table pointing at the message) comes from `annotations()`: named expressions
+    (for example a `Subquery`) a queue's list adds to its query, which `value` reads as
+    attributes of the row and `ordering` may name. Only a queue's own columns get them:
+    an `appeal_export_columns` column reads relations.
     """
 
     key: str
@@ -214,6 +218,7 @@ class QueueColumn:
     value: Callable[[Appeal], Any]
     select_related: tuple[str, ...] = ()
     ordering: str | None = None
+    annotations: Callable[[], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -418,7 +418,11 @@ class QueueAdmin(ModelAdmin):
         return (*self.list_export, *self.queue_cells, *export_cells())
 
     def get_queryset(self, request):
-        return self.queue.queryset(request.user).order_by(*self.ordering)
+        annotations = {name: expression for column in self.queue.columns
+                       if column.annotations is not None
+                       for name, expression in column.annotations().items()}
+        return self.queue.queryset(request.user).annotate(**annotations).order_by(
+            *self.ordering)
 
     def get_menu_item(self, order=None):
         return QueueMenuItem(self, order or self.get_menu_order())
