@@ -24,7 +24,12 @@ SALT = "pos.rating.link"
 
 
 class LinkError(Exception):
-    """A rating link that cannot be used; nothing may be done with it."""
+    """A rating link that cannot be used; nothing may be done with it. `appeal` is the
+    message it names when that is known (its region decides whether the page exists)."""
+
+    def __init__(self, appeal: Appeal | None = None):
+        super().__init__()
+        self.appeal = appeal
 
 
 class AlteredLink(LinkError):
@@ -42,10 +47,12 @@ class ForeignLink(LinkError):
 
 @dataclass(frozen=True)
 class RatingLink:
-    """What a valid token names, read back from the database."""
+    """What a valid token names, read back from the database, with the rules of its
+    region (read once for the lifetime, kept for the page)."""
 
     appeal: Appeal
     answer: Answer
+    rules: RatingSettings
 
 
 def _signer() -> signing.TimestampSigner:
@@ -85,14 +92,14 @@ def read_token(token: str) -> RatingLink:
         raise AlteredLink() from error
     if not isinstance(payload, dict):
         raise AlteredLink()
-    answer = (Answer.objects.select_related("appeal__region", "appeal__region__site")
+    answer = (Answer.objects.select_related("appeal__region__site", "appeal__territory")
               .filter(pk=payload.get("a"), is_published=True).first())
     if (answer is None or answer.appeal_id != payload.get("m")
             or answer.appeal.citizen_id != payload.get("c")):
         raise ForeignLink()
-    lifetime = RatingSettings.for_region(answer.appeal.region).link_lifetime_days
+    rules = RatingSettings.for_region(answer.appeal.region)
     try:
-        signer.unsign_object(token, max_age=timedelta(days=lifetime))
+        signer.unsign_object(token, max_age=timedelta(days=rules.link_lifetime_days))
     except signing.SignatureExpired as error:
-        raise ExpiredLink() from error
-    return RatingLink(appeal=answer.appeal, answer=answer)
+        raise ExpiredLink(answer.appeal) from error
+    return RatingLink(appeal=answer.appeal, answer=answer, rules=rules)

@@ -29,5 +29,3 @@ def status_of(answer: Answer) -> str:
     answer.appeal.refresh_from_db()
     return answer.appeal.status
 
-
-__all__ = ["answered", "answered_again", "status_of", "Status"]
