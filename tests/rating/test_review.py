@@ -314,3 +314,16 @@ def test_the_reopened_deadline_is_new(client, curator):
     client.post(action_url(answer, "reopen"), form_data(answer, "reopen", "Снова"))
     appeal = Appeal.objects.get(pk=answer.appeal_id)
     assert appeal.deadline > timezone.now() and not appeal.is_overdue
+
+
+def test_the_queue_sorts_by_score_and_exports_its_columns(client, curator):
+    two = low_rated(score=2, solved=Solved.PARTLY)
+    one = low_rated(score=1)
+    page = client.get(QUEUE_URL, {"o": "6"}).content.decode()  # the score column
+    assert page.index(f">{one.appeal.number}<") < page.index(f">{two.appeal.number}<")
+    page = client.get(QUEUE_URL, {"o": "-6"}).content.decode()
+    assert page.index(f">{two.appeal.number}<") < page.index(f">{one.appeal.number}<")
+    exported = client.get(QUEUE_URL, {"export": "csv"})
+    rows = b"".join(exported.streaming_content if exported.streaming else
+                    [exported.content]).decode()
+    assert "2 / 5" in rows and str(Solved.PARTLY.label) in rows
