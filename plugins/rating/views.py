@@ -21,7 +21,7 @@ from cms.portal.security import strict_csp
 
 from .forms import RatingForm
 from .links import ExpiredLink, ForeignLink, LinkError, read_token
-from .models import Rating
+from .models import MAX_SCORE, MIN_SCORE, Rating
 from .services import (
     InvalidRating,
     RatingNotAccepted,
@@ -77,16 +77,13 @@ def csrf_refusal(request):
 
 
 def preselected_score(request) -> tuple[int | None, bool]:
-    """(score from ?score=, whether the parameter was wrong)."""
+    """(the score of the link's ?score=, whether the parameter was wrong)."""
     raw = request.GET.get("score")
     if raw is None:
         return None, False
-    form = RatingForm(threshold=1)
-    try:
-        score = form.fields["score"].clean(raw)
-    except Exception:  # noqa: BLE001 - any bad value is just not preselected
-        return None, True
-    return score, False
+    if raw.isdigit() and MIN_SCORE <= int(raw) <= MAX_SCORE:
+        return int(raw), False
+    return None, True
 
 
 def render_page(request, link, form, rating, rules, status=200, notice=""):
@@ -110,8 +107,7 @@ def rating_page(request, token: str):
     try:
         link = read_token(token)
     except LinkError as error:
-        if getattr(error, "appeal", None) is not None and not is_enabled(
-                PLUGIN, error.appeal.region):
+        if error.appeal is not None and not is_enabled(PLUGIN, error.appeal.region):
             raise Http404 from error
         return link_refused(request, error)
     if not is_enabled(PLUGIN, link.appeal.region):
@@ -134,6 +130,9 @@ def rating_page(request, token: str):
 
 
 def confirm(request, link, rating, rules):
+    if rating is not None and not can_change(rating, rules):
+        return refused(request, _("The rating cannot be accepted"),
+                       _("The time to change this rating has passed."), 403)
     form = RatingForm(request.POST, threshold=rules.low_threshold)
     if not form.is_valid():
         return render_page(request, link, form, rating, rules, status=400)

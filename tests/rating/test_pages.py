@@ -130,6 +130,8 @@ def test_the_email_without_the_plugin_has_no_section_and_the_page_is_gone(
     client = csrf_client()
     assert client.get(path).status_code == 404
     assert client.post(path.split("?")[0], {"score": "5"}).status_code == 404
+    expired = signed(payload_of(silent), age_days=31)
+    assert client.get(page_path(expired, 5)).status_code == 404
     assert not Rating.objects.exists()
 
 
