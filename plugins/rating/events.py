@@ -23,7 +23,7 @@ def _solved(event) -> str:
     value = event.data.get("solved", "")
     if value not in Solved.values:
         return ""
-    return _("problem solved: %(answer)s") % {"answer": Solved(value).label}
+    return f"{_('Was the problem solved?')} {Solved(value).label}"
 
 
 def given_for_staff(event, tz) -> tuple[str, str]:
