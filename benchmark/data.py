@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from graphlib import TopologicalSorter
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection, models, reset_queries, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from cms.models import (
+    Answer,
     Appeal,
     AppealUserObjectPermission,
     Attachment,
@@ -163,8 +166,101 @@ def generate(region, count: int, *, batch: int = 5000, seed: int = 7,
     return start
 
 
-def refresh_statistics(models_: tuple[type[models.Model], ...] = (
-        Appeal, AppealUserObjectPermission)) -> str:
+# --- answers and their ratings ------------------------------------------------------
+
+RATING_APP = "rating"
+ANSWER_TEXT = "Работы выполнены."
+# Which answers are rated, and which low ratings a curator reviews: fixed by the message's
+# id, so that a top-up (`--reuse`) rates the same share of what it adds.
+RATED = "a.id %% 5 < 3"  # 60%
+REVIEWED = "a.id %% 2 = 0"  # half of the low ones
+
+
+def rating_models() -> tuple[type[models.Model], ...]:
+    """Rating and LowRatingReview, or nothing when the rating plugin is not installed."""
+    if not apps.is_installed("plugins.rating"):
+        return ()
+    return (apps.get_model(RATING_APP, "Rating"),
+            apps.get_model(RATING_APP, "LowRatingReview"))
+
+
+def generate_answers_and_ratings(region) -> dict[str, int]:
+    """Give generated answered and closed messages that lack one a published answer
+    (by their executor, else the demo executor), rate 60% of the answers (scores 1..5,
+    rated a day after the answer, at most now), and open a curator's review for half of
+    the low ratings, a third of them closed as reopened and a third as closed.
+
+    Set-based, INSERT ... SELECT (a million messages never pass through Python); only
+    what is missing is added, so `--reuse` completes what an older run left. PostgreSQL
+    only. Returns the rows added per table."""
+    if connection.vendor != "postgresql":
+        return {}
+    fallback = (get_user_model().objects.filter(username="executor")
+                .values_list("pk", flat=True).first()
+                or get_user_model().objects.filter(is_staff=True).order_by("pk")
+                .values_list("pk", flat=True).first())
+    if fallback is None:
+        return {}
+    quote = connection.ops.quote_name
+    generated_ = (f"a.region_id = %(region)s AND a.number LIKE '{GENERATED_PREFIX}%%' "
+                  "AND a.status IN (%(answered)s, %(closed)s)")
+    params = {"region": region.pk, "answered": Status.ANSWERED,
+              "closed": Status.CLOSED, "author": fallback, "text": ANSWER_TEXT}
+    statements = {Answer: f"""
+        INSERT INTO {quote(Answer._meta.db_table)}
+            (appeal_id, author_id, submitted_at, decided_by_id, decided_at, remarks,
+             text, is_published, published_at)
+        SELECT a.id, COALESCE(a.executor_id, %(author)s), LEAST(a.deadline, now())
+               - interval '2 days', %(author)s, LEAST(a.deadline, now()), '', %(text)s,
+               true, LEAST(a.deadline, now())
+        FROM cms_appeal a
+        WHERE {generated_} AND NOT EXISTS (
+            SELECT 1 FROM {quote(Answer._meta.db_table)} x WHERE x.appeal_id = a.id)"""}
+    models_ = rating_models()
+    if models_:
+        rating, review = (quote(model._meta.db_table) for model in models_)
+        # Scores as citizens give them: mostly good, a tail of poor ones.
+        statements[models_[0]] = f"""
+        INSERT INTO {rating} (appeal_id, answer_id, score, solved, comment, is_low,
+                              created_at, changed_at, changes)
+        SELECT s.appeal_id, s.answer_id, s.score,
+               CASE WHEN s.score > 2 THEN ''
+                    WHEN s.appeal_id %% 3 = 0 THEN 'partly' ELSE 'no' END,
+               '', s.score <= 2, s.at, s.at, 0
+        FROM (
+            SELECT a.id AS appeal_id, x.id AS answer_id,
+                   LEAST(x.published_at + interval '1 day', now()) AS at,
+                   (ARRAY[1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5, 5])[
+                       1 + floor(random() * 13)::int] AS score
+            FROM cms_appeal a
+            JOIN {quote(Answer._meta.db_table)} x
+              ON x.appeal_id = a.id AND x.is_published
+            WHERE {generated_} AND {RATED} AND NOT EXISTS (
+                SELECT 1 FROM {rating} r WHERE r.answer_id = x.id)
+        ) s"""
+        statements[models_[1]] = f"""
+        INSERT INTO {review} (appeal_id, rating_id, opened_at, closed_at, closed_by_id,
+                              outcome, comment)
+        SELECT a.id, r.id, r.created_at,
+               CASE WHEN a.id %% 3 < 2 THEN r.created_at + interval '3 days' END,
+               CASE WHEN a.id %% 3 < 2 THEN %(author)s END,
+               CASE a.id %% 3 WHEN 0 THEN 'reopened' WHEN 1 THEN 'closed' ELSE '' END,
+               ''
+        FROM cms_appeal a JOIN {rating} r ON r.appeal_id = a.id AND r.is_low
+        WHERE {generated_} AND {REVIEWED} AND NOT EXISTS (
+            SELECT 1 FROM {review} v WHERE v.rating_id = r.id)"""
+    added = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, sql in statements.items():
+            cursor.execute(sql.replace("cms_appeal", quote(Appeal._meta.db_table)), params)
+            added[model._meta.label] = cursor.rowcount
+    return added
+
+
+STATISTICS_MODELS = (Appeal, AppealUserObjectPermission, Answer)
+
+
+def refresh_statistics(models_: tuple[type[models.Model], ...] = STATISTICS_MODELS) -> str:
     """After a bulk load: fresh planner statistics (and, outside a transaction, the
     visibility map that index-only scans need), as autovacuum would leave them."""
     if connection.vendor != "postgresql":

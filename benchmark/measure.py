@@ -42,6 +42,9 @@ class Probe:
     post: Callable[[], dict] | None = None
     # A list page: count the messages it links to, and compare them with the bare one's.
     lists: bool = False
+    # Not a request: a callable timed as it is, whose returned rows are counted and
+    # compared with the bare one's (in any order).
+    call: Callable[[], list] | None = None
 
 
 @dataclass
@@ -51,10 +54,12 @@ class Figures:
     millis: list[float] = field(default_factory=list)
     listed: list[int] = field(default_factory=list)
 
-    def add(self, millis: float, queries: int, content: bytes) -> None:
+    def add(self, millis: float, queries: int, content: bytes | list) -> None:
         self.millis.append(millis)
         self.queries.append(queries)
-        if self.probe.lists:
+        if self.probe.call is not None:
+            self.listed = sorted(content)
+        elif self.probe.lists:
             pks = MESSAGE_LINK.findall(content.decode())
             self.listed = [int(pk) for pk in dict.fromkeys(pks)]
 
@@ -89,7 +94,14 @@ class Bench:
             self.clients[username] = client
         return self.clients[username]
 
-    def request(self, probe: Probe) -> tuple[float, int, bytes]:
+    def request(self, probe: Probe) -> tuple[float, int, bytes | list]:
+        if probe.call is not None:
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                rows = probe.call()
+                millis = (time.perf_counter() - started) * 1000
+            return millis, len(captured), rows
         client = self.client(probe.username)
         data = probe.post() if probe.post is not None else None
         # The capture holds off the per-request reset of the query log, which would
@@ -126,7 +138,8 @@ class Bench:
 
 
 def _cells(figures: Figures, ratio: str, indent: str = "") -> list[str]:
-    rows = str(len(figures.listed)) if figures.probe.lists else "-"
+    counted = figures.probe.lists or figures.probe.call is not None
+    rows = str(len(figures.listed)) if counted else "-"
     return [indent + figures.probe.label, figures.probe.username, figures.query_count,
             rows, f"{figures.median:.1f}", f"{figures.p95:.1f}", ratio]
 
@@ -149,4 +162,5 @@ def mismatches(results: list[tuple[Figures, Figures]]) -> list[str]:
     """Pairs whose pages list different messages (they did not do the same work)."""
     return [f"{real.probe.label} and its bare view list different messages"
             for real, bare in results
-            if real.probe.lists and real.listed != bare.listed]
+            if (real.probe.lists or real.probe.call is not None)
+            and real.listed != bare.listed]

@@ -1,9 +1,11 @@
 """`manage.py pos_benchmark` on a small data set: one row per path, figures that are
-the requests' real costs, `--reuse`, and nothing left behind by `--cleanup`."""
+the requests' real costs, the rating dataset beside its bare query, `--reuse`, and nothing
+left behind by `--cleanup`."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -11,12 +13,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
-from benchmark import paths
+from benchmark import datasets, paths
 from benchmark.data import BENCH_PREFIX, GENERATED_PREFIX, SUBMIT_MARKER
-from cms.models import Appeal, AppealUserObjectPermission, Status
+from cms.kernel.reports import dataset_rows
+from cms.models import Answer, Appeal, AppealUserObjectPermission, Status
 from cms.portal.demo import create_demo_pages
 from cms.staff_admin.queues import registered_queues
+from plugins.rating.models import LowRatingReview, Rating
 from tests import factories
 from tests.workflow.builders import demo_staff
 
@@ -86,6 +91,7 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
                      f"bare GET /__bare__/queues/{queue.key}/"}
     search = f"{paths.SEARCH_QUEUE}/?q={paths.SEARCH_DIGITS}"
     expected |= {f"GET /admin/queues/{search}", f"bare GET /__bare__/queues/{search}"}
+    expected |= {datasets.LABEL, "bare SQL GROUP BY"}
     assert set(rows) == expected
     found = Appeal.objects.filter(region=bench_demo,
                                   number__endswith=paths.SEARCH_DIGITS).count()
@@ -110,12 +116,34 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
                                           status=Status.ON_MODERATION).count()
     assert int(rows["GET /admin/queues/moderation/"][3]) == min(50, on_moderation)
 
+    # Answered and closed messages have a published answer, 60% of them a rating; the
+    # dataset row counts what dataset_rows returns, and the bare query agrees.
+    done = generated.filter(status__in=[Status.ANSWERED, Status.CLOSED])
+    assert Answer.objects.filter(appeal__in=done, is_published=True).count() == done.count()
+    ratings = Rating.objects.filter(appeal__in=generated)
+    assert 0 < ratings.count() < done.count()
+    assert ratings.values("score").distinct().count() >= 3
+    assert LowRatingReview.objects.filter(appeal__in=generated).exists()
+    since, until = timezone.now() - timedelta(days=365), timezone.now() + timedelta(days=1)
+    shown = dataset_rows(datasets.KEY, [bench_demo.pk], since, until)
+    assert int(rows[datasets.LABEL][3]) == len(shown) > 0
+    assert int(rows["bare SQL GROUP BY"][3]) == len(shown)
+    assert sorted(datasets.bare_rows([bench_demo.pk], since, until)) == sorted(
+        tuple(row.values()) for row in shown)
+    assert sum(row["ratings"] for row in shown) == ratings.count()
+
+    # A top-up adds what is missing: answers and ratings that went away come back.
+    LowRatingReview.objects.filter(appeal__in=generated).delete()
+    Rating.objects.filter(appeal__in=generated).delete()
     again = run(count=COUNT, repeat=1, reuse=True, yes=True)
     assert f"reusing {COUNT:,} generated messages" in again
     assert generated.count() == COUNT
+    assert Rating.objects.filter(appeal__in=generated).exists()
 
     removed = run(cleanup=True, yes=True)
     assert "removed" in removed
     assert not Appeal.objects.filter(number__startswith=BENCH_PREFIX).exists()
     assert not Appeal.objects.filter(text__startswith=SUBMIT_MARKER).exists()
     assert AppealUserObjectPermission.objects.count() == grants_before
+    assert not Answer.objects.filter(appeal__number__startswith=BENCH_PREFIX).exists()
+    assert not Rating.objects.exists()
