@@ -9,26 +9,21 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from cms.models import Answer, AttachmentKind, Status
 from cms.notifications.workflow import citizen_link
 from cms.submission.registration import NewAppeal, do_register_appeal
 from tests import factories
+from tests.browser.staff_steps import as_user, open_from_queue, with_password
 
-PASSWORD = "demo"
 DEMO_ROLES = ("moderator", "coordinator", "executor", "head")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def demo_roles(demo):
-    User = get_user_model()
-    for username in DEMO_ROLES:
-        user = User.objects.get(username=username)
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
+    return with_password(DEMO_ROLES)
 
 
 @pytest.fixture
@@ -41,17 +36,6 @@ def registered(demo):
         territory=factories.territory("gorsk"),
         text="На детской площадке сломаны качели, торчат болты."))
     return appeal
-
-
-def as_user(page, admin_login, username):
-    page.context.clear_cookies()
-    return admin_login(username, PASSWORD)
-
-
-def open_from_queue(page, live_server, queue, appeal):
-    page.goto(f"{live_server.url}/admin/queues/{queue}/")
-    page.click(f"a:text-is('{appeal.number}')")
-    page.wait_for_url(f"{live_server.url}/admin/messages/{appeal.pk}/")
 
 
 def act(page, action, fill=None):

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
@@ -25,9 +24,9 @@ from cms.models import Answer, Notification, Status
 from cms.notifications.outbox import render
 from cms.notifications.workflow import citizen_link
 from plugins.rating.models import LowRatingReview, Rating, ReviewOutcome, Solved
+from tests.browser.staff_steps import as_user, open_from_queue, with_password
 from tests.workflow.builders import citizen, message
 
-PASSWORD = "demo"
 DEMO_ROLES = ("executor", "head", "curator")
 SCREENSHOTS = os.environ.get("POS_SCREENSHOTS")
 LOW_RATINGS_QUEUE = "low-ratings"
@@ -36,12 +35,7 @@ URL = re.compile(r"https?://\S+")
 
 @pytest.fixture
 def demo_roles(demo):
-    User = get_user_model()
-    for username in DEMO_ROLES:
-        user = User.objects.get(username=username)
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return {user.username: user for user in User.objects.filter(username__in=DEMO_ROLES)}
+    return with_password(DEMO_ROLES)
 
 
 @pytest.fixture
@@ -62,17 +56,6 @@ def shot(page, name: str) -> None:
 def ru(text: str, **values) -> str:
     with translation.override("ru"):
         return gettext(text) % values if values else gettext(text)
-
-
-def as_user(page, admin_login, username):
-    page.context.clear_cookies()
-    return admin_login(username, PASSWORD)
-
-
-def open_from_queue(page, live_server, queue, appeal):
-    page.goto(f"{live_server.url}/admin/queues/{queue}/")
-    page.click(f"a:text-is('{appeal.number}')")
-    page.wait_for_url(f"{live_server.url}/admin/messages/{appeal.pk}/")
 
 
 def act(page, action, fill=None):
