@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from benchmark.measure import Probe
-from cms.kernel.reports import dataset_rows
+from cms.kernel.reports import dataset_rows, report_datasets
 
 KEY = "rating-scores"
 LABEL = f"dataset {KEY} (12 months)"
@@ -69,9 +69,11 @@ def bare_rows(region_ids: list[int], since: datetime, until: datetime) -> list[t
 
 
 def dataset_pair(region) -> tuple[Probe, Probe] | None:
-    """The dataset over the region's last 12 months and its bare query; None without the
-    rating plugin."""
+    """The dataset over the region's last 12 months and its bare query; None where the
+    rating plugin does not offer it (not installed, not registered, or off there)."""
     if not apps.is_installed("plugins.rating"):
+        return None
+    if KEY not in {dataset.key for dataset, _regions in report_datasets([region.pk])}:
         return None
     until = timezone.now() + timedelta(minutes=1)
     since = until - timedelta(days=365)
