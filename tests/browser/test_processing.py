@@ -8,14 +8,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from cms.models import Answer, AttachmentKind, Status
 from cms.notifications.workflow import citizen_link
 from cms.submission.registration import NewAppeal, do_register_appeal
 from tests import factories
-from tests.browser.staff_steps import as_user, open_from_queue, with_password
+from tests.browser.staff_steps import as_user, browse_as, open_from_queue, with_password
 
 DEMO_ROLES = ("moderator", "coordinator", "executor", "head")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -108,14 +106,7 @@ def test_one_message_through_the_whole_chain(page, live_server, admin_login, dem
     url = citizen_link(appeal)
     if not url:
         pytest.fail("The citizen's message page (portal) is not there to check.")
-    client = Client()
-    client.force_login(appeal.citizen)
-    page.context.clear_cookies()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    browse_as(page, live_server, appeal.citizen)
     page.goto(f"{live_server.url}{urlsplit(url).path}")
     assert "Качели демонтированы, новые установим до 1 июня." in page.content()
     assert "акт.pdf" in page.content()

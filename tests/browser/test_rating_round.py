@@ -15,8 +15,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -24,7 +22,7 @@ from cms.models import Answer, Notification, Status
 from cms.notifications.outbox import render
 from cms.notifications.workflow import citizen_link
 from plugins.rating.models import LowRatingReview, Rating, ReviewOutcome, Solved
-from tests.browser.staff_steps import as_user, open_from_queue, with_password
+from tests.browser.staff_steps import as_user, browse_as, open_from_queue, with_password
 from tests.workflow.builders import citizen, message
 
 DEMO_ROLES = ("executor", "head", "curator")
@@ -181,14 +179,7 @@ def test_the_whole_rating_round(page, live_server, admin_login, demo_roles,
     shot(page, "5_staff_history")
 
     # And so does the citizen's own page of the message.
-    client = Client()
-    client.force_login(appeal.citizen)
-    page.context.clear_cookies()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    browse_as(page, live_server, appeal.citizen)
     page.goto(f"{live_server.url}{urlsplit(citizen_link(appeal)).path}")
     history = page.locator("ol.history").inner_text()
     for score in (1, 5):
