@@ -1,1 +1,3 @@
 """Hook implementations of the reports plugin (see cms/kernel/hookspecs.py for the contracts)."""
+
+from .duplicates_admin import duplicates_panel  # noqa: F401

@@ -7,7 +7,11 @@ import pytest
 from django.utils import timezone
 
 from cms.models import Appeal, Status
-from plugins.reports.similar import already_reported, possible_duplicates, similar_groups
+from plugins.reports.similar import (
+    already_reported,
+    possible_duplicates,
+    similar_groups,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
