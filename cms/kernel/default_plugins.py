@@ -82,3 +82,9 @@ def scheduled_tasks():
 @hookimpl
 def region_settings_models():
     return [RegionWorkflowSettings]
+
+
+@hookimpl(trylast=True)
+def region_working_days(region, since, until):
+    days = (since + timedelta(days=offset) for offset in range((until - since).days + 1))
+    return [day for day in days if day.weekday() < 5]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -425,6 +425,16 @@ class ReportDataset:
 def report_datasets() -> list[ReportDataset] | None:
     """Declare datasets the reports read (for example the rating plugin's scores by
     organisation). Called on every registered plugin; keys are unique."""
+
+
+@hookspec(firstresult=True)
+def region_working_days(region: Region, since: date, until: date) -> list[date] | None:
+    """The working days of `region`'s calendar from `since` to `until`, both included, in
+    order: for counting time in working days over many messages at once (the reports'
+    time to answer, computed in SQL from this list).
+
+    The first non-None answer wins; the core answers last with Monday to Friday.
+    """
 
 
 # --- region settings -----------------------------------------------------------------------

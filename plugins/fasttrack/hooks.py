@@ -10,7 +10,7 @@ from cms.kernel.hookspecs import DeadlineChoice, PagePanel, ScheduledTask
 from cms.kernel.plugins import hookimpl
 
 from .clock import on_appeal_event, recount_after_pause
-from .deadlines import plan_deadline
+from .deadlines import plan_deadline, region_calendar
 from .models import AppealClock, FastTrackSettings, settings_for
 from .panels import stage_rows
 from .regionconfig import FastTracksFile
@@ -49,6 +49,14 @@ def postponement_limit(appeal, now: datetime) -> datetime:
     tz = appeal.region.tzinfo
     last_day = base.astimezone(tz).date() + timedelta(days=cap)
     return datetime.combine(last_day, time.max, tzinfo=tz)
+
+
+@hookimpl
+def region_working_days(region, since, until) -> list:
+    """The region's production calendar (national days, its amendments) for the reports."""
+    calendar = region_calendar(region)
+    days = (since + timedelta(days=offset) for offset in range((until - since).days + 1))
+    return [day for day in days if calendar.is_working_day(day)]
 
 
 @hookimpl

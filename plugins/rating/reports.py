@@ -65,6 +65,11 @@ COLUMNS = (
     *((f"score_{score}", format_lazy(_("Score {score}"), score=score)) for score in SCORES),
     ("low_share", _("Share of low scores")),
     ("reopened_share", _("Share reopened")),
+    # Ids, so that a report can narrow the rows to an organisation or category and link
+    # a figure to its messages.
+    ("organisation_id", _("Organisation ID")),
+    ("executor_id", _("Executor ID")),
+    ("category_id", _("Category ID")),
 )
 
 
@@ -127,6 +132,9 @@ def as_row(group: dict[str, Any]) -> dict[str, Any]:
         **{f"score_{score}": group[f"score_{score}"] for score in SCORES},
         "low_share": round(group["low"] / ratings, 4),
         "reopened_share": round(group["reopened_count"] / ratings, 4),
+        "organisation_id": group["appeal__organisation_id"],
+        "executor_id": group["answer__author_id"],
+        "category_id": group["appeal__category_id"],
     }
 
 

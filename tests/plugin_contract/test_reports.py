@@ -105,3 +105,22 @@ def test_a_duplicate_key_stops_the_start(plugin_manager):
     errors = check_report_datasets(None)
     assert [error.id for error in errors] == ["pos.E005"]
     assert "copycat" in errors[0].msg
+
+
+def test_hook_region_working_days(demo):
+    """The fasttrack plugin answers with the production calendar (31 December 2025 is a
+    transferred day off, then the New Year holidays); the core, where it is off, with
+    Monday to Friday."""
+    from datetime import date
+
+    from cms.kernel.plugins import hooks_for
+
+    since, until = date(2025, 12, 31), date(2026, 1, 12)
+    assert hooks_for(demo).region_working_days(region=demo, since=since, until=until) == [
+        date(2026, 1, 12)]
+    demo.disabled_plugins = ["fasttrack"]
+    demo.save(update_fields=["disabled_plugins"])
+    assert hooks_for(demo).region_working_days(region=demo, since=since, until=until) == [
+        date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 5),
+        date(2026, 1, 6), date(2026, 1, 7), date(2026, 1, 8), date(2026, 1, 9),
+        date(2026, 1, 12)]

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cms.kernel.reports import dataset_rows, report_datasets
-from cms.models import Answer, Appeal, Status
+from cms.models import Answer, Appeal, Category, Organisation, Status
 from plugins.rating.models import LowRatingReview, Rating, RatingSettings, ReviewOutcome
 from tests import factories
 from tests.workflow.builders import message, other_region
@@ -79,13 +79,25 @@ def row(period, organisation, executor, category, ratings, average, scores, low,
             "low_share": low, "reopened_share": reopened}
 
 
+def without_ids(row: dict) -> dict:
+    return {key: value for key, value in row.items() if not key.endswith("_id")}
+
+
 def test_hook_report_datasets_gives_the_figures_of_the_fixed_data_set(
-        fixed_data_set, demo, django_assert_num_queries):
+        fixed_data_set, demo, executors, django_assert_num_queries):
+    anna, boris = executors
+    gorsk, minzdrav = (Organisation.objects.get(region=demo, code=code)
+                       for code in ("adm-gorsk", "minzdrav"))
+    roads, yards = (Category.objects.get(code=code) for code in ("01", "03"))
     since, until = registered_today()
     # The regions' switches, their time zones, then the one aggregate query.
     with django_assert_num_queries(3):
         rows = dataset_rows(KEY, [demo.pk], since, until)
-    assert rows == [
+    ids = {(r["organisation_id"], r["executor_id"], r["category_id"]) for r in rows}
+    assert ids == {(organisation.pk, executor.pk, category.pk)
+                   for organisation, executor, category in (
+                       (gorsk, anna, roads), (gorsk, boris, yards), (minzdrav, anna, roads))}
+    assert [without_ids(r) for r in rows] == [
         row("2026-10", GORSK, "Орлова Анна", ROADS, 4, 3.0, (1, 1, 0, 1, 1), 0.5, 0.25),
         row("2026-10", GORSK, "Зайцев Борис", YARDS, 1, 5.0, (0, 0, 0, 0, 1), 0.0, 0.0),
         row("2026-10", MINZDRAV, "Орлова Анна", ROADS, 3, 4.0, (0, 0, 1, 1, 1), 0.0, 0.0),
