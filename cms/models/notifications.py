@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationState(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Claimed by one worker, which is sending it now: no other worker may send it.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -36,6 +38,7 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from cms.models.notifications import Notification, NotificationState
+
+from .plaintext import render_plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -91,56 +96,86 @@ def template_path(template: str) -> str:
 def render(notification: Notification) -> tuple[str, str]:
     """(subject, body): the template's first line is the subject, the rest the body; each
     section a plugin added (`email_sections` hook) follows the body, in order, rendered
-    with the e-mail's context and its own on top."""
+    with the e-mail's context and its own on top. Plain text: nothing is HTML-escaped."""
     context = {**notification.context, "appeal": notification.appeal}
     sections = context.pop(SECTIONS, [])
     with translation.override(notification.context.get("language", "ru")):
-        text = render_to_string(template_path(notification.template), context)
-        parts = [render_to_string(section["template"], {**context, **section["context"]})
+        text = render_plain_text(template_path(notification.template), context)
+        parts = [render_plain_text(section["template"], {**context, **section["context"]})
                  for section in sections]
     subject, _sep, body = text.strip().partition("\n")
     body = "\n\n".join([body.strip(), *(part.strip() for part in parts if part.strip())])
     return subject.strip(), body + "\n"
 
 
+# Sending is at most once. A worker first claims the notification (one UPDATE from pending
+# to sending: of two workers, or of a task and its retry, exactly one gets the row), sends
+# it outside any transaction, then records the result. A notification left in "sending"
+# was claimed by a worker that stopped before recording: the letter may have gone out, so
+# it is never sent again by itself (`release_stale_claims` hands it to a person).
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def claim(notification_pk: int) -> Notification | None:
+    """The notification, now claimed by this worker, or None when it is not pending (sent,
+    being sent by another worker, or failed and waiting for a person)."""
+    claimed = Notification.objects.filter(
+        pk=notification_pk, state=NotificationState.PENDING
+    ).update(state=NotificationState.SENDING, claimed_at=timezone.now(),
+             attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return Notification.objects.select_related("appeal__region").get(pk=notification_pk)
+
+
 def send_notification(notification_pk: int) -> bool:
-    """Send one pending notification; True when it went out. Safe to call again."""
-    with transaction.atomic():
-        notification = (Notification.objects.select_for_update(of=("self",))
-                        .select_related("appeal").filter(pk=notification_pk).first())
-        if notification is None or notification.state == NotificationState.SENT:
-            return True
-        notification.attempts += 1
-        try:
-            subject, body = render(notification)
-            send_mail(subject, body, None, [notification.email])
-        except Exception as error:  # noqa: BLE001 - any delivery failure is recorded
-            notification.last_error = f"{type(error).__name__}: {error}"
-            notification.state = (NotificationState.FAILED
-                                  if notification.attempts >= MAX_ATTEMPTS
-                                  else NotificationState.PENDING)
-            notification.save(update_fields=["attempts", "last_error", "state"])
-            logger.warning("Notification %s failed: %s", notification_pk, error)
-            return False
-        notification.state = NotificationState.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "last_error", "state", "sent_at"])
+    """Send one pending notification; False when its delivery failed (it is pending again,
+    or failed after the last attempt). True when there was nothing for this call to do:
+    another call sent it or is sending it. Safe to call again, from any worker."""
+    notification = claim(notification_pk)
+    if notification is None:
         return True
+    try:
+        subject, body = render(notification)
+        send_mail(subject, body, None, [notification.email])
+    except Exception as error:  # noqa: BLE001 - any delivery failure is recorded
+        # The server did not accept the letter: trying again cannot send it twice.
+        state = (NotificationState.FAILED if notification.attempts >= MAX_ATTEMPTS
+                 else NotificationState.PENDING)
+        Notification.objects.filter(pk=notification_pk,
+                                    state=NotificationState.SENDING).update(
+            state=state, last_error=f"{type(error).__name__}: {error}")
+        logger.warning("Notification %s failed: %s", notification_pk, error)
+        return False
+    Notification.objects.filter(pk=notification_pk, state=NotificationState.SENDING).update(
+        state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def release_stale_claims(now=None) -> int:
+    """Mark failed what a stopped worker left in "sending" for longer than STALE_CLAIM:
+    a person decides whether to send it again (the letter may have gone out)."""
+    now = now or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        error = str(_("The worker stopped while sending: the letter may have been "
+                      "delivered. Retry only if the recipient did not get it."))
+    return Notification.objects.filter(
+        state=NotificationState.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(state=NotificationState.FAILED, last_error=error)
 
 
 def retry_notification(notification_pk: int) -> bool:
     """Send a notification again (the region admin's "retry" on a failed delivery).
 
-    Puts it back to pending and enqueues it after commit; False when it was already sent.
-    Each retry is one more attempt: failing again leaves it failed, with the new error.
+    Puts it back to pending and enqueues it after commit; False when it was already sent
+    or a worker is sending it now. Each retry is one more attempt: failing again leaves it
+    failed, with the new error.
     """
     with transaction.atomic():
-        notification = (Notification.objects.select_for_update()
-                        .filter(pk=notification_pk).first())
-        if notification is None or notification.state == NotificationState.SENT:
-            return False
-        notification.state = NotificationState.PENDING
-        notification.save(update_fields=["state"])
-        transaction.on_commit(lambda: _enqueue(notification_pk))
-    return True
+        retried = Notification.objects.filter(
+            pk=notification_pk,
+            state__in=[NotificationState.PENDING, NotificationState.FAILED],
+        ).update(state=NotificationState.PENDING)
+        if retried:
+            transaction.on_commit(lambda: _enqueue(notification_pk))
+    return bool(retried)

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from cms.models.notifications import Notification, NotificationState
 
-from .outbox import MAX_ATTEMPTS, _enqueue, send_notification
+from .outbox import MAX_ATTEMPTS, _enqueue, release_stale_claims, send_notification
 
 
 class DeliveryFailed(Exception):
@@ -27,7 +27,9 @@ def send_notifications_task(dedup_keys: list[str]) -> None:
 
 
 def retry_pending_notifications_task() -> int:
-    """Re-enqueue what is still pending (scheduled): a lost task never loses a notification."""
+    """Re-enqueue what is still pending (scheduled): a lost task never loses a notification.
+    What a stopped worker left claimed is handed to a person, never re-sent by itself."""
+    release_stale_claims()
     pending = Notification.objects.filter(
         Q(state=NotificationState.PENDING) & Q(attempts__lt=MAX_ATTEMPTS)
     ).values_list("pk", flat=True)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import formats, timezone
 
 from cms.kernel.plugins import hooks_for
@@ -20,6 +18,7 @@ from cms.models import Role, Status
 from cms.permissions.grants import role_holders
 from cms.workflow.table import Action
 
+from .links import citizen_link, staff_link
 from .outbox import SECTIONS, notify_all
 
 # The citizen hears of these actions (the registration e-mail is registration's own).
@@ -37,21 +36,6 @@ RETURNS = frozenset({Action.RETURN_TO_EXECUTOR, Action.RETURN_FOR_REWORK, Action
 
 def local_date(moment, region) -> str:
     return formats.date_format(timezone.localtime(moment, region.tzinfo), "SHORT_DATE_FORMAT")
-
-
-def _base_url(appeal) -> str:
-    site = appeal.region.site
-    return (site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-
-
-def citizen_link(appeal) -> str:
-    """The citizen's page of the message (the portal app is part of the core)."""
-    return _base_url(appeal) + reverse("portal:message", kwargs={"public_id": appeal.public_id})
-
-
-def staff_link(appeal) -> str:
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("pos_messages:detail", kwargs={"pk": appeal.pk})
 
 
 def staff_recipients(appeal, transition) -> tuple[str, list]:

@@ -145,11 +145,27 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# SQLite (the demo; any installation without DATABASE_URL) has one writer at a time. A
+# writer waits up to `timeout` seconds for the lock instead of failing with "database is
+# locked"; IMMEDIATE takes the lock when a transaction starts, so two transactions never
+# deadlock upgrading a read to a write (SQLite fails those at once, whatever the timeout);
+# WAL lets pages read while the worker writes.
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    })
+
 Q_CLUSTER = {
     "name": "pos",
-    "workers": int(env("Q_WORKERS", "2")),
+    # On SQLite one worker: more only queue up on the database's single write lock.
+    "workers": int(env("Q_WORKERS", "1" if SQLITE else "2")),
+    # A task is stopped after `timeout` s and handed out again `retry` s after it was taken
+    # (django-q2 requires retry > timeout). Tasks are at-least-once, so each is idempotent
+    # and the outbox claims a notification before sending it (at most one e-mail).
     "timeout": 60,
-    # django-q2 requires retry > timeout; tasks are at-least-once and written idempotent.
     "retry": 120,
     "max_attempts": 5,
     "catch_up": False,
@@ -165,7 +181,16 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@pos.invalid")
+# Seconds for each SMTP call: a hung server must fail the send well inside the task's
+# Q_CLUSTER timeout, so the outbox records the failure instead of the worker being killed.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 
 LOGIN_URL = "wagtailadmin_login"
 

@@ -10,6 +10,10 @@ from .env import env
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker process started by a mail test sends to the test's SMTP server on loopback
+# (EMAIL_HOST/EMAIL_PORT in its environment).
+if env("POS_TEST_SMTP") == "1":
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Unit tests run tasks inline; the worker integration tests switch `sync` off.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True, "orm": "default"}  # noqa: F405

@@ -1,0 +1,121 @@
+"""Finding 4: each notification gives at most one e-mail, whatever the database.
+
+Two worker processes, each with its own database connection and the real outbox code,
+race for the same outbox; a real SMTP server on loopback counts what it received.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from cms.models import Notification, NotificationState
+from cms.notifications import outbox
+from cms.notifications.tasks import retry_pending_notifications_task
+
+from .race_worker import letter
+from .smtp import SMTPServer, free_port
+from .workers import postgres_url, race, report, sqlite_database, worker_environ
+
+COUNT = 8
+
+
+def assert_one_letter_each(server, states):
+    recipients = Counter(str(message["To"]) for message in server.inbox.messages)
+    assert recipients == Counter(f"staff{index}@example.org" for index in range(COUNT)), (
+        f"letters per recipient: {recipients}")
+    assert {state for _pk, state, _attempts in states} == {NotificationState.SENT}
+    assert {attempts for _pk, _state, attempts in states} == {1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_postgresql_send_each_notification_once(slow_smtp_server, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("The workers share the test database: PostgreSQL only.")
+    pks = [Notification.objects.create(**letter(index)).pk for index in range(COUNT)]
+    environ = worker_environ(postgres_url(), slow_smtp_server.environ())
+
+    outcomes = race(pks, environ, tmp_path)
+
+    assert [code for code, _output in outcomes] == [0, 0], outcomes
+    states = list(Notification.objects.order_by("pk").values_list("pk", "state", "attempts"))
+    assert_one_letter_each(slow_smtp_server, states)
+
+
+def test_two_workers_on_the_demos_sqlite_send_each_notification_once(slow_smtp_server,
+                                                                     tmp_path):
+    """The demo's database: SQLite has no row locks (select_for_update does nothing), so
+    only the claim keeps the second worker from sending a letter the first is sending."""
+    environ, pks = sqlite_database(tmp_path / "demo.sqlite3", slow_smtp_server.environ(),
+                                   COUNT)
+    (tmp_path / "start").mkdir()
+
+    outcomes = race(pks, environ, tmp_path / "start")
+
+    assert [code for code, _output in outcomes] == [0, 0], outcomes
+    assert_one_letter_each(slow_smtp_server, report(environ))
+
+
+def test_plain_text_letters_reach_the_server_unescaped(smtp_settings, db):
+    notification = Notification.objects.create(**letter(0))
+
+    assert outbox.send_notification(notification.pk) is True
+
+    (body,) = smtp_settings.inbox.bodies()
+    assert 'Уточните "адрес" & <подъезд>' in body
+    assert "&quot;" not in body and "&amp;" not in body and "&lt;" not in body
+
+
+def test_a_claimed_notification_is_not_sent_again(smtp_settings, db):
+    """A retried task, or the scheduled sweep, finds it claimed and sends nothing."""
+    notification = Notification.objects.create(**letter(0))
+    assert outbox.claim(notification.pk) is not None  # a worker took it and is sending
+
+    assert outbox.send_notification(notification.pk) is True
+    assert retry_pending_notifications_task() == 0
+    assert outbox.retry_notification(notification.pk) is False
+    assert smtp_settings.inbox.messages == []
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (NotificationState.SENDING, 1)
+    assert notification.claimed_at is not None
+
+
+def test_a_stale_claim_is_handed_to_a_person_not_resent(smtp_settings, db):
+    """A worker stopped between sending and recording: the letter may be out, so the
+    sweep marks it failed (a region administrator may retry it), never re-sends it."""
+    notification = Notification.objects.create(**letter(0))
+    outbox.claim(notification.pk)
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - outbox.STALE_CLAIM - timedelta(minutes=1))
+
+    assert retry_pending_notifications_task() == 0
+
+    notification.refresh_from_db()
+    assert notification.state == NotificationState.FAILED
+    assert "может" in notification.last_error or "may" in notification.last_error
+    assert smtp_settings.inbox.messages == []
+    # The person's retry sends it, once.
+    assert outbox.retry_notification(notification.pk) is True
+
+
+def test_a_refused_letter_is_recorded_and_sent_on_the_next_attempt(settings, db):
+    """The server refused the connection: nothing went out, so trying again is safe."""
+    notification = Notification.objects.create(**letter(0))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+
+    assert outbox.send_notification(notification.pk) is False
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (NotificationState.PENDING, 1)
+    assert "Connection" in notification.last_error
+
+    with SMTPServer() as server:
+        settings.EMAIL_PORT = server.port
+        assert outbox.send_notification(notification.pk) is True
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (NotificationState.SENT, 2)
+    assert len(server.inbox.messages) == 1
