@@ -1,8 +1,8 @@
 """The rating plugin's report dataset beside one hand-written GROUP BY over the same tables.
 
 Both sides give the same rows (month in the region's time zone, organisation, executor,
-category; count, average, distribution, low and reopened shares), as tuples, so the run
-can check that they agree.
+category; count, average, distribution, low and reopened shares; the three ids), as
+tuples, so the run can check that they agree.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ SELECT to_char(date_trunc('month', r.created_at AT TIME ZONE g.time_zone), 'YYYY
        count(*) FILTER (WHERE r.is_low OR r.score <= COALESCE(s.low_threshold, %(low)s)),
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM rating_lowratingreview v
-           WHERE v.rating_id = r.id AND v.outcome = 'reopened'))
+           WHERE v.rating_id = r.id AND v.outcome = 'reopened')),
+       o.id, u.id, c.id
 FROM rating_rating r
 JOIN cms_appeal a ON a.id = r.appeal_id
 JOIN cms_region g ON g.id = a.region_id
@@ -61,11 +62,13 @@ def bare_rows(region_ids: list[int], since: datetime, until: datetime) -> list[t
                                   "until": until})
         grouped = cursor.fetchall()
     # Rounded as the dataset rounds them.
-    return [(period, organisation, executor, category, count,
-             round(float(average), 2), *scores, round(low_count / count, 4),
-             round(reopened / count, 4))
-            for (period, organisation, executor, category, count, average, *scores,
-                 low_count, reopened) in grouped]
+    rows = []
+    for period, organisation, executor, category, count, average, *rest in grouped:
+        scores, (low_count, reopened), ids = rest[:5], rest[5:7], rest[7:]
+        rows.append((period, organisation, executor, category, count,
+                     round(float(average), 2), *scores, round(low_count / count, 4),
+                     round(reopened / count, 4), *ids))
+    return rows
 
 
 def dataset_pair(region) -> tuple[Probe, Probe] | None:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from django.db.models import Q
     from django.urls import URLPattern, URLResolver
 
+    from cms.generator import GeneratedBatch
     from cms.models import Appeal, AppealEvent, Organisation, Region
     from cms.regionconfig.files import RegionConfigFile
 
@@ -434,6 +435,28 @@ def region_working_days(region: Region, since: date, until: date) -> list[date] 
     time to answer, computed in SQL from this list).
 
     The first non-None answer wins; the core answers last with Monday to Friday.
+    """
+
+
+# --- generated data ------------------------------------------------------------------------
+
+
+@hookspec
+def messages_generated(region: Region, batch: GeneratedBatch) -> None:
+    """Add this plugin's rows for messages the generator just wrote (`manage.py
+    generate_messages`, the benchmarks): for example ratings of the published answers.
+
+    :param region: the region generated into.
+    :param batch: a `cms.generator.GeneratedBatch`: `messages` (id, number, status,
+        created_at, organisation_id, executor_id, deadline, answer_id and answered_at of
+        each), `rng` (draw only from it: the same seed must give the same rows), `writer`
+        (`writer.reserve(Model, n)` gives the first of n new ids, `writer.write(Model,
+        fields, rows)` inserts rows, with COPY on PostgreSQL), `end` (nothing may
+        happen after it) and `staff` (the region's active users by role).
+
+    Called once per batch, inside the batch's transaction, on the plugins enabled for
+    the region. Write set-wise through `writer`, never row by row: a million messages
+    come in batches of ten thousand. The return value is ignored.
     """
 
 

@@ -4,6 +4,7 @@ from .admin_views import *  # noqa: F401,F403
 from .closing import *  # noqa: F401,F403
 from .emails import email_sections  # noqa: F401
 from .events import event_kinds  # noqa: F401
+from .generator import messages_generated  # noqa: F401
 from .panels import appeal_public_panels  # noqa: F401
 from .queues import *  # noqa: F401,F403
 from .regionconfig import region_config_files  # noqa: F401

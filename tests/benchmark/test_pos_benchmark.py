@@ -132,13 +132,16 @@ def test_prints_real_figures_for_every_path_and_cleans_up(bench_demo, client):
         tuple(row.values()) for row in shown)
     assert sum(row["ratings"] for row in shown) == ratings.count()
 
-    # A top-up adds what is missing: answers and ratings that went away come back.
-    LowRatingReview.objects.filter(appeal__in=generated).delete()
-    Rating.objects.filter(appeal__in=generated).delete()
+    # A top-up generates only what is missing, with its answers and ratings.
     again = run(count=COUNT, repeat=1, reuse=True, yes=True)
     assert f"reusing {COUNT:,} generated messages" in again
     assert generated.count() == COUNT
-    assert Rating.objects.filter(appeal__in=generated).exists()
+    run(count=COUNT + 40, repeat=1, reuse=True, yes=True)
+    assert generated.count() == COUNT + 40
+    topped_up = generated.filter(number__gt=f"{GENERATED_PREFIX}{COUNT:07d}")
+    assert topped_up.count() == 40
+    assert Answer.objects.filter(appeal__in=topped_up, is_published=True).count() == (
+        topped_up.filter(status__in=[Status.ANSWERED, Status.CLOSED]).count())
 
     removed = run(cleanup=True, yes=True)
     assert "removed" in removed

@@ -1,12 +1,11 @@
 """Time the submit path and the staff queues over generated messages (a million by
 default), each side by side with a bare Django view doing the same work.
 
-Generates messages of the demo region in batches (bulk_create, with the executors'
-grants), then measures through Django's test client against the real URLs: a form posted
+Generates messages of the demo region with the project's one generator (`cms.generator`:
+histories, answers, grants, and the plugins' rows such as ratings), then measures through Django's test client against the real URLs: a form posted
 to the general submission page, every queue's first page as the role that works it, and
 one message page; then the rating plugin's "rating-scores" dataset over the last 12
-months beside one raw GROUP BY (answered and closed messages get a published answer,
-60% of those a rating, half of the low ones a curator's review). Prints queries per
+months beside one raw GROUP BY. Prints queries per
 request, median and p95 milliseconds and the ratio to the bare view. `--cleanup` removes
 every row a run made. Demo and benchmark databases only (`--yes` to insist elsewhere).
 """
@@ -24,6 +23,7 @@ from django.test.utils import override_settings
 
 from benchmark import data, datasets, paths
 from benchmark.measure import Bench, BenchmarkError, mismatches, table
+from cms import generator
 from cms.models import Appeal, Region
 
 DEMO_REGION = "demo"
@@ -52,8 +52,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=1_000_000,
                             help="Messages to generate (default 1,000,000).")
-        parser.add_argument("--batch", type=int, default=5_000,
-                            help="Rows per bulk insert and transaction.")
+        parser.add_argument("--batch", type=int, default=10_000,
+                            help="Messages per transaction.")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="Generator processes (PostgreSQL; 2 on a big run).")
         parser.add_argument("--repeat", type=int, default=50,
                             help="Measured requests per path, after one warm-up.")
         parser.add_argument("--seed", type=int, default=7)
@@ -65,19 +67,20 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true",
                             help="Run although neither DEBUG nor POS_DEMO is on.")
 
-    def handle(self, *, count, batch, repeat, seed, reuse, cleanup, yes, **options):
+    def handle(self, *, count, batch, repeat, seed, reuse, cleanup, yes, workers=1,
+               **options):
         if not (settings.DEBUG or getattr(settings, "POS_DEMO", False) or yes):
             raise CommandError("This writes up to a million messages: demo or "
                                "benchmark databases only (DEBUG or POS_DEMO on, or "
                                "--yes).")
-        if count < 0 or batch < 1 or repeat < 1:
-            raise CommandError("--count must be 0 or more, --batch and --repeat 1 or "
-                               "more.")
+        if count < 0 or min(batch, repeat, workers) < 1:
+            raise CommandError("--count must be 0 or more, --batch, --repeat and "
+                               "--workers 1 or more.")
         if cleanup:
             self.cleanup()
             return
         region = self.demo_region()
-        self.prepare(region, count, batch, seed, reuse)
+        self.prepare(region, count, batch, seed, reuse, workers)
         self.measure(region, repeat)
 
     # --- data ------------------------------------------------------------------------
@@ -99,12 +102,11 @@ class Command(BaseCommand):
                                f"{sorted(missing)}: run `manage.py seed_demo`.")
         return region
 
-    def prepare(self, region, count, batch, seed, reuse):
+    def prepare(self, region, count, batch, seed, reuse, workers):
         existing = data.generated(region).count()
         todo = max(0, count - existing) if reuse else count
         if not todo:
             self.stdout.write(f"reusing {existing:,} generated messages")
-            self.rate(region)
             return
         started = time.monotonic()
         milestones = iter(range(PROGRESS_EVERY, todo, PROGRESS_EVERY))
@@ -119,24 +121,16 @@ class Command(BaseCommand):
                 next_milestone = next(milestones, None)
 
         try:
-            data.generate(region, todo, batch=batch, seed=seed, progress=progress)
+            added = data.generate(region, todo, batch=batch, seed=seed, workers=workers,
+                                  progress=progress)
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"generated {todo:,} messages in "
-                          f"{time.monotonic() - started:.1f} s")
-        self.rate(region)
-
-    def rate(self, region):
-        """Answers for the answered and closed messages, their ratings and reviews
-        (what is missing of them), then fresh statistics."""
+                          f"{time.monotonic() - started:.1f} s ("
+                          + ", ".join(f"{label} {rows:,}" for label, rows in added.items())
+                          + ")")
         started = time.monotonic()
-        added = data.generate_answers_and_ratings(region)
-        if added:
-            self.stdout.write("added " + ", ".join(f"{label} {count:,}"
-                                                   for label, count in added.items())
-                              + f" in {time.monotonic() - started:.1f} s")
-        started = time.monotonic()
-        done = data.refresh_statistics((*data.STATISTICS_MODELS, *data.rating_models()))
+        done = generator.refresh_statistics(generator.written_models(added))
         self.stdout.write(f"statistics: {done} ({time.monotonic() - started:.1f} s)")
 
     def cleanup(self):
