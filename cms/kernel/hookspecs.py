@@ -293,6 +293,48 @@ def portal_page_types() -> list[str] | None:
     """
 
 
+@dataclass(frozen=True)
+class PortalLink:
+    """A link on a region's portal home: `url` is a path or a full URL, `description` a
+    line under it."""
+
+    label: Any
+    url: str
+    description: Any = ""
+    order: int = 100
+
+
+@hookspec
+def portal_home_links(region: Region, request: Any) -> list[PortalLink] | None:
+    """Links a plugin adds to the region's portal home, under the core's (for example
+    the region's open-data page). Return a list of `PortalLink`, or None.
+
+    :param region: the region whose portal home is shown.
+    :param request: the citizen's (possibly anonymous) request.
+    """
+
+
+@hookspec
+def submission_form_notices(region: Region, form: Any, request: Any
+                            ) -> list[PagePanel] | None:
+    """Notices a plugin adds to the citizen's submission form, just above its send
+    button (for example the open messages already reported at the same place). Return
+    a list of `PagePanel`, or None.
+
+    :param region: the region of the submission page.
+    :param form: the form as it is shown: bound after an error (`form.data`), unbound
+        otherwise (`form.initial` holds what a refresh kept). Not validated: check any
+        value read from it.
+    :param request: the citizen's request.
+
+    The template gets `form`, `region`, `request` and the panel's context. A notice
+    that follows what the citizen types does so with its own script and static file,
+    calling this site's own URLs (the page's policy allows nothing else, and no inline
+    script); the form must work without it. The page is public: never show another
+    citizen's data.
+    """
+
+
 # --- scheduled tasks -----------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from wagtail.coreutils import resolve_model_string, safe_snake_case
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.kernel.plugins import all_hooks
+from cms.kernel.plugins import all_hooks, hooks_for
 from cms.models import Region
 from cms.submission.uploads import FILE_TYPES
 
@@ -36,6 +36,13 @@ def region_of_page(page: Page) -> Region | None:
     if site is None:
         return None
     return Region.objects.filter(site=site).first()
+
+
+def plugin_links(region: Region, request) -> list:
+    """The links the region's plugins add to its portal home, in their order."""
+    answers = hooks_for(region).portal_home_links(region=region, request=request)
+    return sorted((link for answer in answers for link in answer or []),
+                  key=lambda link: link.order)
 
 
 class PortalHomePage(Page):
@@ -78,6 +85,8 @@ class PortalHomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["submission_pages"] = self.submission_pages()
+        region = region_of_page(self)
+        context["plugin_links"] = plugin_links(region, request) if region else []
         return context
 
 

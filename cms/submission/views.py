@@ -12,10 +12,12 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from cms.kernel.plugins import hooks_for
 from cms.models import Attachment, AttachmentKind, Channel
 from cms.portal.security import strict_csp
 from cms.submission.registration import NewAppeal, do_register_appeal
@@ -179,12 +181,27 @@ def serve_submission(
             "page": page,
             "form": form,
             "subcategory_map": subcategory_map(form),
+            "form_notices": form_notices(page.region, form, request),
             "widget_organisation": widget_organisation,
             **(extra_context or {}),
         }
     )
     response = TemplateResponse(request, template, context)
     return strict_csp(response)
+
+
+def form_notices(region, form: AppealForm, request) -> list[str]:
+    """The notices the region's plugins add above the send button, rendered in order."""
+    if region is None:
+        return []
+    answers = hooks_for(region).submission_form_notices(region=region, form=form,
+                                                        request=request)
+    panels = sorted((panel for answer in answers for panel in answer or []),
+                    key=lambda panel: panel.order)
+    return [render_to_string(panel.template, {"form": form, "region": region,
+                                              "request": request, **panel.context},
+                             request=request)
+            for panel in panels]
 
 
 def subcategory_map(form: AppealForm) -> dict[str, list[list]]:

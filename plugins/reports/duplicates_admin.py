@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cms.kernel.hookspecs import PagePanel
 from cms.kernel.plugins import hookimpl, is_enabled
-from cms.models import Appeal, EventKind, RejectionReason, Status
+from cms.models import Appeal, EventKind, Status
 from cms.permissions.policy import appeal_policy
 from cms.workflow.actions import do_reject_appeal
 from cms.workflow.errors import StaleVersion, WorkflowError
@@ -44,16 +44,9 @@ REFERENCE = re.compile(r"№\s*(\S+)\s*$")
 
 def duplicate_reason(region) -> ReasonChoice | None:
     """The region's duplicate reason among those its moderators pick from, found by its
-    code (never by its wording, which the region edits), or None if it has none."""
-    choices = rejection_reasons(region)
-    if any(f.name == "code" for f in RejectionReason._meta.get_fields()):
-        row = (RejectionReason.objects.filter(region=region, code=DUPLICATE, is_active=True)
-               .first())
-        if row is not None:
-            choice = find_reason(choices, f"region:{row.pk}")
-            if choice is not None:
-                return choice
-    return find_reason(choices, DUPLICATE)
+    code (the built-in reason's key; never by its wording, which the region edits), or
+    None if it has none in use."""
+    return find_reason(rejection_reasons(region), DUPLICATE)
 
 
 def reason_text(reason: ReasonChoice, original: Appeal) -> str:

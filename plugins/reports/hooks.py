@@ -1,3 +1,4 @@
 """Hook implementations of the reports plugin (see cms/kernel/hookspecs.py for the contracts)."""
 
+from .already_reported import already_reported_notice, already_reported_urls  # noqa: F401
 from .duplicates_admin import duplicates_panel  # noqa: F401
