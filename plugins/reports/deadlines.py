@@ -50,7 +50,8 @@ def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
     received = appeals.filter(filters.period_q())
     annotated = received.annotate(answered_at=measures.first_answer_at(),
                                   redirects=measures.redirect_count(),
-                                  loss_hours=measures.redirect_loss_hours())
+                                  loss_hours=measures.redirect_loss_hours(),
+                                  was_postponed=measures.postponed())
     figures = figures_of(now)
     if measures.computes_percentiles():
         regions = ([filters.region] if filters.region else
@@ -102,7 +103,7 @@ def figures_of(now) -> dict:
                                                   | Q(answered_at__lte=F("deadline")))),
         "late": Count("pk", filter=answered & Q(answered_at__gt=F("deadline"))),
         "overdue": Count("pk", filter=Q(status__in=RUNNING_STATUSES, deadline__lt=now)),
-        "postponed": Count("pk", filter=measures.postponed_q()),
+        "postponed": Count("pk", filter=Q(was_postponed=True)),
         "redirect_sum": Sum("redirects"),
         "loss": Avg("loss_hours", filter=Q(redirects__gt=0)),
     }

@@ -27,7 +27,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def csv_cell(value, kind: str) -> str:
     text = display(value, kind)
-    return spreadsheet_text(text) if is_text(kind) else text
+    if is_text(kind):
+        return spreadsheet_text(text)
+    # A growth reads "+7" on the page; in a file a plain number, never a formula start.
+    return text.removeprefix("+")
 
 
 def header_lines(report: Report, filters: ReportFilters) -> list[list[str]]:

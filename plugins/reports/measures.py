@@ -104,8 +104,12 @@ def overdue_q(now: datetime) -> Q:
     return Q(status__in=RUNNING_STATUSES, deadline__lt=now)
 
 
+def postponed() -> Exists:
+    return Exists(Postponement.objects.filter(appeal=OuterRef("pk"), is_approved=True))
+
+
 def postponed_q() -> Q:
-    return Q(Exists(Postponement.objects.filter(appeal=OuterRef("pk"), is_approved=True)))
+    return Q(postponed())
 
 
 def redirected_q() -> Q:

@@ -42,6 +42,7 @@ BREAKDOWNS = (
     ("by_executor", _("By executor"), _("Executor"), "executor_id", "executor",
      "executor"),
 )
+RATING_OFF = _("Rating is switched off in this region: there are no scores to report.")
 UNSPLIT_FILTERS = ("subcategory", "territory", "channel", "fast_track")
 
 
@@ -51,8 +52,7 @@ def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
                     .values_list("pk", flat=True)))
     offered = dict((dataset.key, ids) for dataset, ids in report_datasets(regions))
     if KEY not in offered:
-        return ReportResult(notice=_("Rating is switched off in this region: there are no "
-                                     "scores to report."))
+        return ReportResult(notice=RATING_OFF)
     notices = []
     if off := sorted(set(regions) - set(offered[KEY])):
         names = ", ".join(str(region) for region in Region.objects.filter(pk__in=off))
