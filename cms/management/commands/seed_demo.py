@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +17,16 @@ DEMO_STAFF = ("editor", "moderator", "coordinator", "executor", "head", "curator
 DEMO_CITIZEN = {"username": "citizen", "first_name": "Иван", "last_name": "Петров",
                 "email": "citizen@demo-oblast.example"}
 DEMO_ADMIN = "admin"
+
+
+def serve_portal_at_demo_address(region) -> None:
+    """The demo serves its portal where it serves the admin. Citizens' e-mail links are
+    built from the region's site, which Wagtail creates as localhost:80; an address an
+    administrator has set is left as it is."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    default_port = 443 if address.scheme == "https" else 80
+    Site.objects.filter(pk=region.site_id, hostname="localhost", port=80).update(
+        hostname=address.hostname, port=address.port or default_port)
 
 
 class Command(BaseCommand):
@@ -36,6 +48,7 @@ class Command(BaseCommand):
             region.site = site
             region.save(update_fields=["site"])
         create_demo_pages(region)
+        serve_portal_at_demo_address(region)
 
         User = get_user_model()
         for username in DEMO_STAFF:
