@@ -76,8 +76,11 @@ def arrivals():
                                       to_value=Status.SENT_TO_ORGANISATION).order_by()
 
 
-def redirect_loss_hours() -> Func:
-    """Hours from the first arrival at an organisation to the last (None: no redirect)."""
+def redirect_loss_hours() -> Func | Value:
+    """Hours from the first arrival at an organisation to the last (None: no redirect;
+    always None off PostgreSQL, whose interval arithmetic this uses)."""
+    if not computes_percentiles():
+        return Value(None, output_field=FloatField())
     first = Subquery(arrivals().values("appeal").annotate(at=Min("created_at")).values("at"))
     last = Subquery(arrivals().values("appeal").annotate(at=Max("created_at")).values("at"))
     return Func(last, first, template="EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0",

@@ -96,7 +96,7 @@ def cells(row: dict, table, base_query: dict, messages_url: str) -> list[dict]:
         link = links.get(column.key)
         url = (f"{messages_url}?{urlencode({**base_query, **link})}"
                if link is not None else None)
-        out.append({"text": text, "url": url, "numeric": column.kind != "text"})
+        out.append({"text": text, "url": url, "numeric": column.kind not in ("text", "date")})
     return out
 
 
