@@ -1,7 +1,7 @@
 """Region administrators create staff accounts of their own region, with a role.
 
-The account gets no usable password: staff log in through the identity provider (or an
-operator's password reset), exactly as accounts onboarded from staff.json.
+The account gets no usable password; an invitation e-mail carries a one-time link to set
+one (cms.accounts.staff_password), and "Забыли пароль?" on the login sends a new link.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cms.accounts.staff_password import send_invitation
 from cms.models import Organisation, Role
 from cms.permissions.grants import grant_role
 from cms.permissions.policy import configurable_regions
@@ -63,6 +64,15 @@ def new_staff_account(request):
     form = NewStaffAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = do_create_staff_account(form.cleaned_data)
-        messages.success(request, _("Staff account %(name)s created.") % {"name": user})
+        # After the commit: the link must name an account that exists.
+        if send_invitation(user):
+            messages.success(request, _(
+                "Staff account %(name)s created. An invitation to set a password was "
+                "sent to %(email)s.") % {"name": user, "email": user.email})
+        else:
+            messages.warning(request, _(
+                "Staff account %(name)s created, but the invitation could not be sent to "
+                "%(email)s. They can ask for a link with “Forgot password?” on the login "
+                "page.") % {"name": user, "email": user.email})
         return redirect(reverse("cms_staffmembership_modeladmin_index"))
     return TemplateResponse(request, "staff_admin/new_staff_account.html", {"form": form})

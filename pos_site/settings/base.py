@@ -193,6 +193,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@pos.invalid")
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 
 LOGIN_URL = "wagtailadmin_login"
+# "Забыли пароль?" reaches staff accounts that have no password yet (invited ones); the
+# invitation's and the reset's one-time links last PASSWORD_RESET_TIMEOUT (3 days).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.accounts.staff_password.StaffPasswordResetForm"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Citizens log in through ЕСИА, or any OpenID Connect provider, as a standard client
 # (authorisation code with state, nonce and PKCE S256; cms.accounts.oidc). Per installation:
