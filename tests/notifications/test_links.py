@@ -10,14 +10,19 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from wagtail.models import Page, Site
+from django.core import mail
+from wagtail.models import Site
 
+from cms.accounts.staff_password import INVITATION, send_invitation
 from cms.management.commands.seed_demo import serve_portal_at_demo_address
-from cms.models import Notification, Status
+from cms.models import Notification, Role, Status
 from cms.notifications.links import public_root
 from cms.notifications.outbox import SECTIONS, render, template_path
 from cms.notifications.plaintext import render_plain_text
+from cms.permissions.grants import grant_role
+from cms.portal.demo import tree_root
 from cms.workflow import actions
+from tests import factories
 from tests.rating.answered import answered
 from tests.workflow.builders import demo_staff, message, pending_postponement
 
@@ -42,9 +47,9 @@ def addresses(demo, settings):
     settings.WAGTAILADMIN_BASE_URL = f"http://{ADMIN}"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "portal-gorsk.test", "admin.test"]
     hostname, port = PORTAL.split(":")
-    if demo.site is None:
+    if not Site.objects.filter(pk=demo.site_id).exists():
         demo.site = Site.objects.create(hostname=hostname, port=int(port),
-                                        root_page=Page.get_first_root_node())
+                                        root_page=tree_root())
         demo.save(update_fields=["site"])
     else:
         Site.objects.filter(pk=demo.site_id).update(hostname=hostname, port=int(port))
@@ -101,6 +106,22 @@ def test_every_link_of_every_letter_opens_its_page_on_the_right_host(addresses, 
             assert_link_works(client, link, notification.recipient)
             followed += 1
 
+    # The staff invitation is sent, not queued: its letter is read from the outbox of
+    # Django's test mail backend.
+    invited = factories.user("invited.staff", email="invited@example.org")
+    invited.set_unusable_password()
+    invited.save()
+    grant_role(invited, factories.organisation("adm-gorsk"), Role.EXECUTOR)
+    assert send_invitation(invited)
+    seen_templates.add(INVITATION)
+    for link in URL.findall(mail.outbox[-1].body):
+        assert urlsplit(link).netloc == ADMIN, link
+        parts = urlsplit(link)
+        client.logout()
+        response = client.get(parts.path, HTTP_HOST=parts.netloc, follow=True)
+        assert response.status_code == 200, link
+        followed += 1
+
     # Every template that can hold a link was rendered from a real letter; the others
     # (no link in them: registration, the fast-track warnings, the test plugin's note)
     # are rendered below with a message's context.
@@ -121,7 +142,7 @@ def test_the_templates_without_a_letter_above_hold_no_link(addresses):
     context = {"appeal": appeal, "number": appeal.number, "due": "01.12.2026 18:00",
                "time_zone": "Europe/Samara", "stage": "work", "event_kind": "rejected",
                "rating_links": [], "rating_link_days": 30}
-    for name in sorted(email_templates()):
+    for name in sorted(email_templates() - {INVITATION}):
         text = render_plain_text(name, context)
         assert appeal.number in text or name.startswith("rating/"), name
         for link in URL.findall(text):
@@ -142,7 +163,7 @@ def test_the_demo_serves_its_portal_at_the_demo_address(demo, settings):
     http://localhost/my/<id>/ while the demo runs on 127.0.0.1:8000."""
     settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
     site, _created = Site.objects.get_or_create(
-        hostname="localhost", port=80, defaults={"root_page": Page.get_first_root_node()})
+        hostname="localhost", port=80, defaults={"root_page": tree_root()})
     demo.site = site
     demo.save(update_fields=["site"])
 
