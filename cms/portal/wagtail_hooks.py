@@ -16,5 +16,6 @@ def register_widget_urls():
 @hooks.register("register_admin_menu_item")
 def register_widget_menu_item():
     return MenuItem(
-        _("Widgets"), reverse("portal_widget_snippets"), icon_name="code", order=310
+        _("Widgets"), reverse("portal_widget_snippets"), name="widgets", icon_name="code",
+        order=310
     )

@@ -7,26 +7,32 @@ own regions; a superuser sees everything.
 
 from __future__ import annotations
 
-from django.contrib import messages
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin import display
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdminGroup
-from wagtail_modeladmin.views import InspectView
 
 from cms.models import (
+    AuditKind,
     AuditRecord,
     Notification,
     NotificationState,
     RejectionReason,
 )
 from cms.notifications.outbox import render, retry_notification
+from cms.workflow.table import Action
 
+from .phrases import ModelPhrases, PhrasedInspectView
 from .plugin_extensions import plugin_menu_items
 from .queues import queue_admins
 from .region_scoped import (
@@ -38,8 +44,59 @@ from .region_scoped import (
 
 # --- the outbox ------------------------------------------------------------------------
 
+# The core's e-mails by their template, as the outbox names them.
+TEMPLATE_LABELS = {
+    "appeal_registered": _("Message registered"),
+    "appeal_rejected": _("Message rejected"),
+    "appeal_postponed": _("Deadline postponed"),
+    "appeal_answered": _("Message answered"),
+    "appeal_reopened": _("Message reopened"),
+    "clarification_requested": _("Question to the citizen"),
+    "approval_waiting": _("Awaiting approval"),
+    "queue_new_message": _("New message in the queue"),
+    "returned_for_rework": _("Returned for rework"),
+}
 
-class NotificationInspectView(InspectView):
+
+def template_label(template: str):
+    """The e-mail's name; a template of a plugin's own shows its code, marked as such."""
+    if template in TEMPLATE_LABELS:
+        return TEMPLATE_LABELS[template]
+    return format_html('<code translate="no">{}</code>', template)
+
+
+def as_code(value):
+    """Stored data (a context, details) shown as it is, marked as not wording."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, default=str)
+    return format_html('<pre translate="no">{}</pre>', text)
+
+
+class TemplateFilter(admin.SimpleListFilter):
+    """The e-mails by their names, not their template codes."""
+
+    title = _("e-mail")
+    parameter_name = "template"
+
+    def lookups(self, request, model_admin):
+        used = model_admin.get_queryset(request).values_list("template", flat=True)
+        return [(template, template_label(template))
+                for template in sorted(set(used.order_by()))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template=self.value()) if self.value() else queryset
+
+
+class NotificationInspectView(PhrasedInspectView):
+    def get_page_subtitle(self):
+        return f"{template_label(self.instance.template)} → {self.instance.email}"
+
+    def get_field_display_value(self, field_name, field=None):
+        if field_name == "template":
+            return template_label(self.instance.template)
+        if field_name == "context":
+            return as_code(self.instance.context)
+        return super().get_field_display_value(field_name, field)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         try:
@@ -56,26 +113,32 @@ class OutboxAdmin(RegionScopedAdmin):
     region_lookup = "appeal__region"
     allow_create = allow_edit = allow_delete = False
     menu_label = _("Outbox")
+    phrases = ModelPhrases(
+        inspecting=_("Notification details"),
+        count=ngettext_lazy("%(count)s notification", "%(count)s notifications",
+                            "count"))
     menu_icon = "mail"
     base_url_path = "oversight/outbox"
     inspect_view_enabled = True
     inspect_view_class = NotificationInspectView
     inspect_template_name = "staff_admin/notification_inspect.html"
-    list_display = ("created_at", "template", "email", "appeal", "state_label", "attempts",
-                    "last_error")
-    list_filter = ("state", "template")
+    list_display = ("created_at", "template_name", "email", "appeal", "state_label",
+                    "attempts", "last_error")
+    list_filter = ("state", TemplateFilter)
     search_fields = ("email", "appeal__number", "template")
     list_select_related = ("appeal",)
     list_per_page = 50
 
-    @staticmethod
-    def state_label(obj):
+    @display(description=_("state"), ordering="state")
+    def state_label(self, obj):
         if obj.state == NotificationState.FAILED:
             return format_html('<strong style="color:#cd4444">{}</strong>',
                                obj.get_state_display())
         return obj.get_state_display()
 
-    state_label.short_description = _("state")
+    @display(description=_("e-mail"), ordering="template")
+    def template_name(self, obj):
+        return template_label(obj.template)
 
 
 class FailedDeliveriesAdmin(OutboxAdmin):
@@ -124,6 +187,25 @@ def oversight_urls():
 # --- the audit trail -------------------------------------------------------------------
 
 
+def what_was_done(record):
+    """A workflow action by its label; anything else as it was recorded."""
+    if record.kind == AuditKind.ACTION and record.what in Action.values:
+        return Action(record.what).label
+    return record.what
+
+
+class AuditRecordInspectView(PhrasedInspectView):
+    def get_page_subtitle(self):
+        return f"{self.instance.actor_name}: {what_was_done(self.instance)}"
+
+    def get_field_display_value(self, field_name, field=None):
+        if field_name == "what":
+            return what_was_done(self.instance)
+        if field_name == "data":
+            return as_code(self.instance.data)
+        return super().get_field_display_value(field_name, field)
+
+
 class AuditTrailAdmin(RegionScopedAdmin):
     """Read only: nobody edits or deletes an audit record, here or anywhere."""
 
@@ -131,14 +213,23 @@ class AuditTrailAdmin(RegionScopedAdmin):
     region_lookup = "appeal__region"
     allow_create = allow_edit = allow_delete = False
     menu_label = _("Audit trail")
+    phrases = ModelPhrases(
+        inspecting=_("Audit record details"),
+        count=ngettext_lazy("%(count)s audit record", "%(count)s audit records",
+                            "count"))
     menu_icon = "history"
     base_url_path = "oversight/audit"
     inspect_view_enabled = True
-    list_display = ("at", "actor_name", "kind", "what", "appeal", "address")
+    inspect_view_class = AuditRecordInspectView
+    list_display = ("at", "actor_name", "kind", "what_label", "appeal", "address")
     list_filter = ("kind",)
     search_fields = ("actor_name", "what", "appeal__number", "address")
     list_select_related = ("appeal",)
     list_per_page = 100
+
+    @display(description=_("what"), ordering="what")
+    def what_label(self, record):
+        return what_was_done(record)
 
 
 # --- the region's workflow lists and terms ---------------------------------------------
@@ -159,6 +250,14 @@ class RejectionReasonAdmin(RegionScopedAdmin):
 
 
 class OversightGroup(ModelAdminGroup):
+    phrases = ModelPhrases(
+        add=_("Add a rejection reason"), new=_("New rejection reason"),
+        editing=_("Editing a rejection reason"),
+        created=_("Rejection reason “%(object)s” created."),
+        saved=_("Rejection reason “%(object)s” saved."),
+        deleted=_("Rejection reason “%(object)s” deleted."),
+        count=ngettext_lazy("%(count)s rejection reason", "%(count)s rejection reasons",
+                            "count"))
     menu_label = _("Processing oversight")
     menu_icon = "view"
     menu_order = 250
@@ -172,3 +271,4 @@ class OversightGroup(ModelAdminGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         return [*items, *plugin_menu_items("oversight", after=len(items))]
+    menu_item_name = "oversight"

@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.functional import lazy
+from django.utils.text import slugify
 from wagtail.admin.menu import MenuItem
 
 from cms.kernel.hookspecs import AdminMenuItem, QueueColumn
@@ -93,8 +94,9 @@ class PluginMenuItem(MenuItem):
 
     def __init__(self, item: AdminMenuItem, order: int):
         # Reversed when the menu is drawn: the URLs are not loaded yet at start-up.
+        # Named after its URL, in ASCII (Wagtail would slug a Russian label).
         super().__init__(item.label, lazy(url_of, str)(item.url), icon_name=item.icon,
-                         order=order)
+                         name=slugify(item.url), order=order)
         self.item = item
 
     def is_shown(self, request):

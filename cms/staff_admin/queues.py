@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
@@ -45,6 +46,7 @@ from cms.permissions.policy import appeals_for_roles, staff_region_ids, user_rol
 
 from .core_queues import overdue_q
 from .display import time_left
+from .phrases import ModelPhrases, PhrasedAdmin, PhrasedIndexView
 from .plugin_extensions import (
     QUEUE_MENU_GROUPS,
     ColumnCell,
@@ -299,7 +301,7 @@ class QueueButtonHelper(ButtonHelper):
         }]
 
 
-class QueueIndexView(IndexView):
+class QueueIndexView(PhrasedIndexView):
     def get_page_title(self):
         return self.model_admin.queue.label
 
@@ -376,8 +378,10 @@ class QueueMenuItem(ModelAdminMenuItem):
                                      classname=self.classname, attrs=self.attrs)
 
 
-class QueueAdmin(ModelAdmin):
+class QueueAdmin(PhrasedAdmin, ModelAdmin):
     model = Appeal
+    phrases = ModelPhrases(
+        count=ngettext_lazy("%(count)s message", "%(count)s messages", "count"))
     queue: Queue
     index_view_class = QueueIndexView
     button_helper_class = QueueButtonHelper

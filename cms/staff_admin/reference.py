@@ -4,6 +4,7 @@ staff roles. Rules live in the modules they belong to; this only describes the a
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
@@ -18,6 +19,7 @@ from cms.models import (
     Territory,
 )
 
+from .phrases import ModelPhrases, PhrasedAdmin
 from .plugin_extensions import plugin_menu_items
 from .queues import queue_admins
 from .region_scoped import RegionEditorMenuItem, RegionScopedAdmin, RegionScopedForm
@@ -46,6 +48,10 @@ class RegionAdmin(RegionScopedAdmin):
     allow_create = False
     allow_delete = False
     menu_icon = "site"
+    phrases = ModelPhrases(editing=_("Editing a region"),
+                           saved=_("Region “%(object)s” saved."),
+                           count=ngettext_lazy("%(count)s region", "%(count)s regions",
+                                               "count"))
     list_display = ("name", "code", "time_zone", "default_moderating_organisation")
     search_fields = ("name", "code")
     edit_handler = ObjectList(
@@ -69,6 +75,10 @@ class TerritoryAdmin(RegionScopedAdmin):
     allow_create = False
     allow_delete = False
     menu_icon = "globe"
+    phrases = ModelPhrases(editing=_("Editing a territory"),
+                           saved=_("Territory “%(object)s” saved."),
+                           count=ngettext_lazy("%(count)s territory", "%(count)s territories",
+                                               "count"))
     list_display = ("name", "code", "kind", "region")
     list_filter = ("region", "kind")
     search_fields = ("name", "code")
@@ -87,21 +97,42 @@ class OrganisationAdmin(RegionScopedAdmin):
         base_form_class=RegionScopedForm,
     )
     menu_icon = "group"
+    phrases = ModelPhrases(
+        add=_("Add an organisation"), new=_("New organisation"),
+        editing=_("Editing an organisation"),
+        created=_("Organisation “%(object)s” created."),
+        saved=_("Organisation “%(object)s” saved."),
+        count=ngettext_lazy("%(count)s organisation", "%(count)s organisations",
+                            "count"))
     list_display = ("name", "short_name", "code", "kind", "region")
     list_filter = ("region", "kind")
     search_fields = ("name", "short_name", "code")
     list_select_related = ("region",)
 
 
-class CategoryAdmin(ModelAdmin):
+class CategoryAdmin(PhrasedAdmin, ModelAdmin):
     model = Category
+    phrases = ModelPhrases(
+        add=_("Add a category"), new=_("New category"), editing=_("Editing a category"),
+        created=_("Category “%(object)s” created."),
+        saved=_("Category “%(object)s” saved."),
+        deleted=_("Category “%(object)s” deleted."),
+        count=ngettext_lazy("%(count)s category", "%(count)s categories", "count"))
     menu_icon = "list-ul"
     list_display = ("code", "name", "name_en")
     search_fields = ("name", "name_en", "code")
 
 
-class SubcategoryAdmin(ModelAdmin):
+class SubcategoryAdmin(PhrasedAdmin, ModelAdmin):
     model = Subcategory
+    phrases = ModelPhrases(
+        add=_("Add a subcategory"), new=_("New subcategory"),
+        editing=_("Editing a subcategory"),
+        created=_("Subcategory “%(object)s” created."),
+        saved=_("Subcategory “%(object)s” saved."),
+        deleted=_("Subcategory “%(object)s” deleted."),
+        count=ngettext_lazy("%(count)s subcategory", "%(count)s subcategories",
+                            "count"))
     menu_icon = "list-ol"
     list_display = ("code", "name", "category", "moderation_days", "work_days",
                     "approval_days", "photo_required")
@@ -116,6 +147,14 @@ class StaffMembershipAdmin(RegionScopedAdmin):
     model = StaffMembership
     region_lookup = "organisation__region"
     menu_icon = "user"
+    phrases = ModelPhrases(
+        add=_("Add a staff membership"), new=_("New staff membership"),
+        editing=_("Editing a staff membership"),
+        created=_("Staff membership “%(object)s” created."),
+        saved=_("Staff membership “%(object)s” saved."),
+        deleted=_("Staff membership “%(object)s” deleted."),
+        count=ngettext_lazy("%(count)s staff membership", "%(count)s staff memberships",
+                            "count"))
     edit_handler = ObjectList(
         [FieldPanel("user"), FieldPanel("organisation"), FieldPanel("role")],
         base_form_class=RegionScopedForm,
@@ -128,6 +167,7 @@ class StaffMembershipAdmin(RegionScopedAdmin):
 
 class ReferenceGroup(ModelAdminGroup):
     menu_label = _("Reference data")
+    menu_item_name = "reference"
     menu_icon = "folder-open-inverse"
     menu_order = 300
     items = (RegionAdmin, TerritoryAdmin, OrganisationAdmin, CategoryAdmin, SubcategoryAdmin,
@@ -141,7 +181,8 @@ class ReferenceGroup(ModelAdminGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         new_staff = RegionEditorMenuItem(_("New staff account"), reverse_lazy("staff_new"),
-                                         icon_name="user", order=len(items) + 1)
+                                         name="staff-new", icon_name="user",
+                                         order=len(items) + 1)
         # The "Region settings" links join the reference data until that page has a group.
         plugin_items = plugin_menu_items("reference", "settings", after=len(items) + 1)
         return [*items, new_staff, *plugin_items]

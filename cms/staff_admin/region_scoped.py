@@ -21,6 +21,8 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from cms.permissions.policy import configurable_regions
 
+from .phrases import PhrasedAdmin
+
 
 def configures_a_region(user) -> bool:
     """Whether the user may configure at least one region (who reaches these admins)."""
@@ -82,7 +84,7 @@ class RegionScopedPermissionHelper(PermissionHelper):
         return self.can_delete and self._in_users_regions(user, obj)
 
 
-class RegionScopedAdmin(ModelAdmin):
+class RegionScopedAdmin(PhrasedAdmin, ModelAdmin):
     """A ModelAdmin limited to the regions the user may configure."""
 
     permission_helper_class = RegionScopedPermissionHelper

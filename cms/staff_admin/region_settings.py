@@ -127,4 +127,4 @@ def region_settings_urls():
 
 def region_settings_menu_item() -> RegionEditorMenuItem:
     return RegionEditorMenuItem(_("Region settings"), reverse_lazy("region_settings"),
-                                icon_name="cog", order=305)
+                                name="region-settings", icon_name="cog", order=305)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from cms.models.region_settings import RegionSettings, region_link
@@ -128,7 +129,15 @@ class FastTrack(models.Model):
 
     def __str__(self) -> str:
         subject = self.subcategory or self.category
-        return f"{subject}: {self.term} {self.get_unit_display()}"
+        return f"{subject}: {self.term_display()}"
+
+    def term_display(self) -> str:
+        """The term with its unit in the right plural form ("2 рабочих дня")."""
+        if self.unit == TermUnit.HOURS:
+            return ngettext("%(count)d working hour", "%(count)d working hours",
+                            self.term) % {"count": self.term}
+        return ngettext("%(count)d working day", "%(count)d working days",
+                        self.term) % {"count": self.term}
 
     @property
     def subject_code(self) -> str:

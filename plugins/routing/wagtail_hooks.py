@@ -4,10 +4,12 @@ settings are a section of the admin's "Region settings" page (`region_settings_m
 from django.contrib.admin import display
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
+from cms.staff_admin.phrases import ModelPhrases
 from cms.staff_admin.region_scoped import (
     RegionEditorMenuItem,
     RegionScopedAdmin,
@@ -21,6 +23,13 @@ from .views import TryRoutingView
 class RoutingRuleAdmin(RegionScopedAdmin):
     model = RoutingRule
     menu_label = _("Routing rules")
+    phrases = ModelPhrases(
+        add=_("Add a routing rule"), new=_("New routing rule"),
+        editing=_("Editing a routing rule"),
+        created=_("Routing rule “%(object)s” created."),
+        saved=_("Routing rule “%(object)s” saved."),
+        count=ngettext_lazy("%(count)s routing rule", "%(count)s routing rules",
+                            "count"))
     menu_icon = "resubmit"
     # A message's history names the rule that routed it, so rules are disabled, not deleted.
     allow_delete = False
@@ -62,6 +71,7 @@ class RoutingRuleAdmin(RegionScopedAdmin):
 
 class RoutingGroup(ModelAdminGroup):
     menu_label = _("Routing")
+    menu_item_name = "routing"
     menu_icon = "resubmit"
     menu_order = 310
     items = (RoutingRuleAdmin,)
@@ -69,7 +79,8 @@ class RoutingGroup(ModelAdminGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         try_it = RegionEditorMenuItem(_("Try routing"), reverse_lazy("routing_try"),
-                                      icon_name="search", order=len(items) + 1)
+                                      name="routing-try", icon_name="search",
+                                      order=len(items) + 1)
         return [*items, try_it]
 
 

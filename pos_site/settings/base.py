@@ -177,6 +177,8 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 WAGTAIL_SITE_NAME = "ПОС"
+# The staff login form labels its password field in the catalogue.
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.staff_admin.login_form.StaffLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
