@@ -6,9 +6,11 @@ message's status, deadline and history stay on Appeal and AppealEvent.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 from .region_settings import RegionSettings, region_link
@@ -32,15 +34,28 @@ class RegionWorkflowSettings(RegionSettings):
         verbose_name_plural = _("workflow settings")
 
 
+# The built-in reasons a region cannot retire (by code): the one-click rejection as a
+# duplicate of another message finds its reason by this code.
+UNRETIRABLE_REASONS = frozenset({"duplicate"})
+
+
 class RejectionReason(models.Model):
     """One entry of a region's list of reasons to reject a message.
 
-    A region without entries uses the built-in list (`cms.workflow.reasons`).
+    Every region starts with the built-in reasons as rows (`code` set, see
+    `cms.workflow.reasons.seed_rejection_reasons`); its editors reword them, retire them
+    (`is_active`: no longer offered, while rejected messages keep the text they were given)
+    and add their own (no `code`). The duplicate reason cannot be retired: the rejection
+    as a duplicate of another message finds it by its code.
     """
 
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
         related_name="rejection_reasons",
+    )
+    code = models.SlugField(
+        _("built-in reason"), max_length=50, blank=True, editable=False,
+        help_text=_("Set on the built-in reasons; empty on the region's own."),
     )
     title = models.CharField(_("reason"), max_length=255)
     needs_reference = models.BooleanField(
@@ -48,15 +63,49 @@ class RejectionReason(models.Model):
         help_text=_("For example: a duplicate of another message."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("in use"), default=True)
+    is_active = models.BooleanField(
+        _("in use"), default=True,
+        help_text=_("A retired reason is no longer offered; rejected messages keep it."),
+    )
 
     class Meta:
         verbose_name = _("rejection reason")
         verbose_name_plural = _("rejection reasons")
         ordering = ["region", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "code"], condition=~Q(code=""),
+                name="rejection_reason_builtin_once_per_region",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def key(self) -> str:
+        """What a moderator's choice and the rejection event (`data.reason_key`) name it
+        by: a built-in reason's code (as before reasons were rows), else the row."""
+        return self.code or f"region:{self.pk}"
+
+    def clean(self):
+        if self.code in UNRETIRABLE_REASONS and not self.is_active:
+            raise ValidationError(
+                {"is_active": _("This reason stays in use: rejecting a message as a "
+                                "duplicate of another relies on it.")})
+
+
+def seed_reasons_of_a_new_region(sender, instance, created, raw=False, **kwargs):
+    """A new region (the admin, `load_region`, a test's factory) starts with the
+    built-in reasons; regions that existed before got them from a data migration."""
+    if created and not raw:
+        from cms.workflow.reasons import seed_rejection_reasons
+
+        seed_rejection_reasons(instance)
+
+
+post_save.connect(seed_reasons_of_a_new_region, sender="cms.Region",
+                  dispatch_uid="pos-seed-rejection-reasons")
 
 
 class Clarification(models.Model):

@@ -235,21 +235,21 @@ class AuditTrailAdmin(RegionScopedAdmin):
 # --- the region's workflow lists and terms ---------------------------------------------
 
 
+class RejectionReasonForm(RegionScopedForm):
+    """A built-in reason stays in its region (each region has its own copy)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.code and "region" in self.fields:
+            self.fields["region"].disabled = True
+
+
 class RejectionReasonAdmin(RegionScopedAdmin):
+    """Every region's reasons, the built-in ones among them: reworded, retired (not
+    deleted: rejected messages keep their reason) or added."""
+
     model = RejectionReason
     menu_label = _("Rejection reasons")
-    menu_icon = "list-ol"
-    base_url_path = "oversight/rejection-reasons"
-    list_display = ("title", "region", "needs_reference", "is_active", "position")
-    list_filter = ("is_active",)
-    edit_handler = ObjectList(
-        [FieldPanel("region"), FieldPanel("title"), FieldPanel("needs_reference"),
-         FieldPanel("position"), FieldPanel("is_active")],
-        base_form_class=RegionScopedForm,
-    )
-
-
-class OversightGroup(ModelAdminGroup):
     phrases = ModelPhrases(
         add=_("Add a rejection reason"), new=_("New rejection reason"),
         editing=_("Editing a rejection reason"),
@@ -258,7 +258,22 @@ class OversightGroup(ModelAdminGroup):
         deleted=_("Rejection reason “%(object)s” deleted."),
         count=ngettext_lazy("%(count)s rejection reason", "%(count)s rejection reasons",
                             "count"))
+    menu_icon = "list-ol"
+    base_url_path = "oversight/rejection-reasons"
+    allow_delete = False
+    list_display = ("title", "region", "needs_reference", "is_active", "position")
+    list_filter = ("is_active", "region")
+    list_select_related = ("region",)
+    edit_handler = ObjectList(
+        [FieldPanel("region"), FieldPanel("title"), FieldPanel("needs_reference"),
+         FieldPanel("position"), FieldPanel("is_active")],
+        base_form_class=RejectionReasonForm,
+    )
+
+
+class OversightGroup(ModelAdminGroup):
     menu_label = _("Processing oversight")
+    menu_item_name = "oversight"
     menu_icon = "view"
     menu_order = 250
     items = (FailedDeliveriesAdmin, OutboxAdmin, AuditTrailAdmin, RejectionReasonAdmin)
@@ -271,4 +286,3 @@ class OversightGroup(ModelAdminGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         return [*items, *plugin_menu_items("oversight", after=len(items))]
-    menu_item_name = "oversight"

@@ -1,14 +1,18 @@
 """The lists staff pick reasons from.
 
-Rejection reasons are the region's (`RejectionReason` rows, edited in the admin); a region
-that has none uses `DEFAULT_REJECTION_REASONS`. The curator's reasons to return an answer
-for rework are the St Petersburg practice (domain facts).
+Rejection reasons are the region's `RejectionReason` rows, edited in the admin. Every
+region starts with `DEFAULT_REJECTION_REASONS` as rows (`seed_rejection_reasons`, when the
+region is created; a data migration for older regions), which its editors reword or
+retire, and adds its own. The curator's reasons to return an answer for rework are the
+St Petersburg practice (domain facts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import RejectionReason
@@ -38,13 +42,29 @@ REWORK_REASONS = (
 )
 
 
+def seed_rejection_reasons(region) -> int:
+    """Give `region` the built-in reasons it lacks (by code), worded in the platform's
+    default language; returns how many were added. A reason the region retired or
+    reworded stays as it is."""
+    have = set(RejectionReason.objects.filter(region=region).exclude(code="")
+               .values_list("code", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        missing = [
+            RejectionReason(region=region, code=choice.key, title=str(choice.label),
+                            needs_reference=choice.needs_reference, position=position)
+            for position, choice in enumerate(DEFAULT_REJECTION_REASONS, start=1)
+            if choice.key not in have
+        ]
+    RejectionReason.objects.bulk_create(missing)
+    return len(missing)
+
+
 def rejection_reasons(region) -> list[ReasonChoice]:
-    """The reasons a moderator of `region` picks from."""
-    own = [
-        ReasonChoice(f"region:{row.pk}", row.title, row.needs_reference)
+    """The reasons a moderator of `region` picks from: its reasons in use."""
+    return [
+        ReasonChoice(row.key, row.title, row.needs_reference)
         for row in RejectionReason.objects.filter(region=region, is_active=True)
     ]
-    return own or list(DEFAULT_REJECTION_REASONS)
 
 
 def find_reason(choices, key: str) -> ReasonChoice | None:
