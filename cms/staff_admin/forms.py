@@ -7,11 +7,12 @@ decide whether the action may happen.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms import regiontime
+from cms.kernel.plugins import hooks_for
 from cms.models import (
     Attachment,
     AttachmentKind,
@@ -272,9 +273,16 @@ class PostponementForm(ActionForm):
                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_until(self):
-        # The message returns to work at the start of that day, in the region's time.
+        # The typed date is the last day of the postponement: the end of that day on the
+        # region's clock, so every page shows the date the executor typed. On the last
+        # day the law allows, the limit's own moment (same date) keeps it within the limit.
         day = self.cleaned_data["until"]
-        return dt.datetime.combine(day, dt.time.min, tzinfo=self.appeal.region.tzinfo)
+        until = regiontime.end_of_day(day, self.appeal)
+        limit = hooks_for(self.appeal.region).postponement_limit(
+            appeal=self.appeal, now=timezone.now())
+        if limit is not None and regiontime.local(limit, self.appeal).date() == day:
+            until = min(until, limit)
+        return until
 
     def run(self, user):
         data = self.cleaned_data

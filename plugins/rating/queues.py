@@ -58,7 +58,9 @@ def solved_cell(appeal) -> str:
 
 def opened_cell(appeal) -> str:
     opened = appeal.rating_review_opened
-    return date_format(localtime(opened), "SHORT_DATETIME_FORMAT") if opened else ""
+    # On the clock of the message's region, as every time staff read.
+    return (date_format(localtime(opened, appeal.region.tzinfo), "SHORT_DATETIME_FORMAT")
+            if opened else "")
 
 
 LOW_RATINGS = StaffQueue(

@@ -1,5 +1,6 @@
 from django import template
-from django.utils import formats, timezone
+
+from cms import regiontime
 
 register = template.Library()
 
@@ -7,16 +8,9 @@ register = template.Library()
 @register.filter
 def due_date(appeal) -> str:
     """The message's deadline as the citizen reads it: in the region's time zone."""
-    if appeal.deadline is None:
-        return ""
-    local = timezone.localtime(appeal.deadline, appeal.region.tzinfo)
-    return formats.date_format(local, "DATETIME_FORMAT")
+    return regiontime.format_datetime(appeal.deadline, appeal, "DATETIME_FORMAT")
 
 
 @register.filter
 def region_time(moment, region) -> str:
-    if moment is None:
-        return ""
-    return formats.date_format(
-        timezone.localtime(moment, region.tzinfo), "DATETIME_FORMAT"
-    )
+    return regiontime.format_datetime(moment, region, "DATETIME_FORMAT")
