@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
 from cms.models import Answer, Appeal
+from cms.notifications.links import public_root
 
 from .models import MAX_SCORE, MIN_SCORE, RatingSettings
 
@@ -64,12 +64,6 @@ def make_token(answer: Answer) -> str:
     return _signer().sign_object({"m": appeal.pk, "a": answer.pk, "c": appeal.citizen_id})
 
 
-def _site_root(appeal: Appeal) -> str:
-    # The region's own site, as the core's e-mails link to it.
-    site = appeal.region.site
-    return (site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-
-
 def page_path(token: str, score: int | None = None) -> str:
     path = reverse("rating:page", kwargs={"token": token})
     return f"{path}?score={score}" if score is not None else path
@@ -78,7 +72,7 @@ def page_path(token: str, score: int | None = None) -> str:
 def score_links(answer: Answer) -> list[dict]:
     """The five absolute links of an e-mail, one per score, as JSON-ready dicts."""
     token = make_token(answer)
-    root = _site_root(answer.appeal)
+    root = public_root(answer.appeal.region)  # as the core's e-mails link to it
     return [{"score": score, "url": root + page_path(token, score)}
             for score in range(MIN_SCORE, MAX_SCORE + 1)]
 
