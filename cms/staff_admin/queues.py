@@ -33,7 +33,7 @@ from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
-from cms import audit
+from cms import audit, regiontime
 from cms.kernel.hookspecs import StaffQueue
 from cms.kernel.plugins import (
     ESSENTIAL_PLUGIN_NAMES,
@@ -46,6 +46,7 @@ from cms.permissions.policy import appeals_for_roles, staff_region_ids, user_rol
 
 from .core_queues import overdue_q
 from .display import time_left
+from .exports import QueueExportMixin
 from .phrases import ModelPhrases, PhrasedAdmin, PhrasedIndexView
 from .plugin_extensions import (
     QUEUE_MENU_GROUPS,
@@ -301,7 +302,7 @@ class QueueButtonHelper(ButtonHelper):
         }]
 
 
-class QueueIndexView(PhrasedIndexView):
+class QueueIndexView(QueueExportMixin, PhrasedIndexView):
     def get_page_title(self):
         return self.model_admin.queue.label
 
@@ -393,11 +394,11 @@ class QueueAdmin(PhrasedAdmin, ModelAdmin):
         "status", "category", SubcategoryFilter, TerritoryFilter, OrganisationFilter,
         "is_fast_track", OverdueFilter, DeadlineFilter, DeadlineRangeFilter, "channel",
     )
-    list_select_related = ("subcategory", "territory", "organisation")
+    list_select_related = ("subcategory", "territory", "organisation", "region")
     list_per_page = 50
     list_export = ("number", "status", "category", "subcategory", "territory",
                    "organisation", "deadline", "is_fast_track", "is_overdue", "created_at")
-    export_select_related = ("category",)
+    export_select_related = ("category", "region")
     # Fast tracks first, then the nearest deadline.
     ordering = ("-is_fast_track", "deadline")
     history_view_enabled = False
@@ -454,7 +455,7 @@ class QueueAdmin(PhrasedAdmin, ModelAdmin):
     @admin.display(description=_("Deadline"), ordering="deadline")
     def deadline_left(self, obj):
         left = time_left(obj)
-        due = timezone.localtime(obj.deadline).strftime("%d.%m.%Y %H:%M") if obj.deadline else ""
+        due = regiontime.format_datetime(obj.deadline, obj.region)
         if left.is_overdue:
             return format_html('<span title="{}" style="color:#cd4444;font-weight:700">{}</span>',
                                due, left.text)
