@@ -177,6 +177,12 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 WAGTAIL_SITE_NAME = "ПОС"
+# Nothing leaves the machine (citizens' personal data are processed here): no update
+# check against Wagtail's site, no "what's new" banner, no avatars from gravatar (Wagtail
+# shows its own default avatar, or the one a user uploads).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The staff login form labels its password field in the catalogue.
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.staff_admin.login_form.StaffLoginForm"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
