@@ -7,6 +7,7 @@ cannot download its own browser on these machines, and a missing browser fails t
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,6 +43,36 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_outside_requests(request):
+    """Every browser test fails if any page asked a host other than the test server: a
+    platform holding citizens' personal data makes no request to a third party (fonts,
+    scripts, avatars, update checks). Each browser context the test opens records the
+    hosts its pages ask; they are checked once the test is over."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    server = urlsplit(request.getfixturevalue("live_server").url).netloc
+    asked: list[str] = []
+    new_context = browser.new_context
+
+    def recording_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("request", lambda req: asked.append(req.url))
+        return context
+
+    browser.new_context = recording_context
+    try:
+        yield asked
+    finally:
+        browser.new_context = new_context
+    outside = sorted({url for url in asked
+                      if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+                      and urlsplit(url).netloc != server})
+    assert not outside, f"requests to hosts other than the test server: {outside}"
 
 
 @pytest.fixture
