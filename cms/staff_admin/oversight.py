@@ -95,6 +95,8 @@ class NotificationInspectView(PhrasedInspectView):
             return template_label(self.instance.template)
         if field_name == "context":
             return as_code(self.instance.context)
+        if field_name == "dedup_key" and self.instance.dedup_key:
+            return format_html('<code translate="no">{}</code>', self.instance.dedup_key)
         return super().get_field_display_value(field_name, field)
 
     def get_context_data(self, **kwargs):

@@ -52,7 +52,11 @@ ALLOWED_WORDS = {
 # button, a boolean or None printed as it is, list columns named after attributes on the
 # operator's "Sites" page): no translation reaches them. Matched as whole texts only.
 WAGTAIL_UNTRANSLATABLE = {"Actions", "Search", "True", "None", "Page", "Port", "Site name",
-                          "Root page"}
+                          "Root page", "Сортировка по Port в порядке возрастания.",
+                          "Сортировка по Port в порядке убывания."}
+# The CMS's own page tree and sites, reached by the platform operator alone: Wagtail's
+# templates there print counts and its name without a catalogue entry to reword.
+WAGTAIL_OPERATOR_PAGES = ("/admin/pages/", "/admin/sites/")
 ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 NOT_WORDING = [
@@ -194,7 +198,8 @@ def menu_urls(html: str) -> list[str]:
     urls = [entry.get("url") for entry in menu_entries(props)] if props else []
     skipped = example_plugin_urls()
     return [url for url in urls if url and url.startswith("/admin/")
-            and "logout" not in url and url not in skipped]
+            and "logout" not in url and url not in skipped
+            and not url.startswith(WAGTAIL_OPERATOR_PAGES)]
 
 
 def pattern_of(url: str) -> str:
