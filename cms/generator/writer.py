@@ -124,6 +124,12 @@ class TableWriter:
             return 0
         meta = model._meta
         concrete = [meta.get_field(name) for name in fields]
+        # A field the caller does not know (one added since) gets its model default.
+        missing = [field for field in meta.concrete_fields
+                   if field not in concrete and not field.primary_key]
+        if missing:
+            concrete += missing
+            rows = [(*row, *(field.get_default() for field in missing)) for row in rows]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(field.column) for field in concrete)
         table = quote(meta.db_table)
