@@ -51,10 +51,10 @@ def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
                list(Region.objects.filter(Exists(appeals.filter(region_id=OuterRef("pk"))))
                     .values_list("pk", flat=True)))
     offered = dict((dataset.key, ids) for dataset, ids in report_datasets(regions))
-    if KEY not in offered:
+    if regions and KEY not in offered:
         return ReportResult(notice=RATING_OFF)
     notices = []
-    if off := sorted(set(regions) - set(offered[KEY])):
+    if off := sorted(set(regions) - set(offered.get(KEY, ()))):
         names = ", ".join(str(region) for region in Region.objects.filter(pk__in=off))
         notices.append(_("Rating is switched off in: %(regions)s; their messages are not "
                          "counted.") % {"regions": names})
@@ -62,7 +62,8 @@ def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
         notices.append(_("Scores are not narrowed by subcategory, territory, channel or "
                          "fast track."))
 
-    rows = dataset_rows(KEY, regions, filters.start, filters.end)
+    # No messages in scope: empty tables (nothing says rating is off).
+    rows = dataset_rows(KEY, regions, filters.start, filters.end) if regions else []
     if filters.organisation is not None:
         wanted = set(filters.organisation_ids())
         rows = [row for row in rows if row["organisation_id"] in wanted]

@@ -191,3 +191,12 @@ def test_a_reports_queries_do_not_grow_with_the_messages(data, key, demo,
                          territory_code="gorsk-zarechny", address=f"ул. Новая, {number}")
     with django_assert_num_queries(len(before.captured_queries)):
         run(key, data.curator, filters)
+
+
+def test_satisfaction_without_messages_in_scope_is_empty_not_switched_off(data):
+    empty = Territory.objects.get(region__code="demo", code="gorsk-zarechny")
+    result = run("satisfaction", data.curator, period(territory=empty))
+    assert str(result.notice) != str(RATING_OFF)  # only: scores are not split by territory
+    assert not any(result.table(key).rows
+                   for key in ("by_organisation", "by_category", "by_executor"))
+    assert [row["ratings"] for row in result.table("distribution").rows] == [0] * 5
