@@ -21,11 +21,14 @@ from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count, Max, Min
-from django.test.utils import CaptureQueriesContext
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cms.models import Appeal, Category, Region, Role
@@ -74,6 +77,23 @@ def timed(call: Callable[[], Any], repeat: int) -> tuple[int, float]:
         call()
         times.append((time.perf_counter() - started) * 1000)
     return len(captured), statistics.median(times)
+
+
+def open_data_url(region) -> str | None:
+    """The region's open-data JSON, where the page is installed."""
+    try:
+        return reverse("open_data_json", args=[region.code])
+    except NoReverseMatch:
+        return None
+
+
+def fetched(url: str) -> bytes:
+    """The endpoint as a citizen's browser gets it (middleware, view, JSON)."""
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        response = Client().get(url)
+    if response.status_code != 200:
+        raise CommandError(f"{url} answered {response.status_code}")
+    return response.content
 
 
 def bare_group_by(appeals) -> Callable[[], list]:
@@ -148,11 +168,14 @@ class Command(BaseCommand):
         if not wanted or OPEN_DATA in wanted:
             now = timezone.now()
             months_since, months_until, _months = open_data.month_bounds(region, now)
-            cases.append(Case(OPEN_DATA, "public", "12 months",
-                              call=lambda: open_data.compute(region, now),
-                              bare=bare_group_by(Appeal.objects.filter(
-                                  region=region, created_at__gte=months_since,
-                                  created_at__lt=months_until))))
+            bare = bare_group_by(Appeal.objects.filter(
+                region=region, created_at__gte=months_since, created_at__lt=months_until))
+            cases.append(Case(OPEN_DATA, "public", "12 months", bare=bare,
+                              call=lambda: open_data.compute(region, now)))
+            url = open_data_url(region)
+            if url is not None:
+                cases.append(Case(OPEN_DATA, "public", f"GET {url}", bare=bare,
+                                  call=lambda: fetched(url)))
         return cases
 
     def users(self, region: Region) -> list[tuple[str, Any]]:
