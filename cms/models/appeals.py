@@ -220,7 +220,10 @@ class AppealEvent(models.Model):
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
     from_value = models.CharField(_("from"), max_length=255, blank=True)
     to_value = models.CharField(_("to"), max_length=255, blank=True)
+    # `reason` goes wherever the event goes (the citizen reads it on a public event);
+    # `internal_note` is for staff only and never reaches the citizen's history.
     reason = models.TextField(_("reason"), blank=True)
+    internal_note = models.TextField(_("note for staff"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     is_public = models.BooleanField(_("shown to the citizen"), default=False)
 

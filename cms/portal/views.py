@@ -26,7 +26,7 @@ from cms.workflow.actions import do_answer_clarification
 from cms.workflow.errors import WorkflowError
 
 from .forms import ClarificationAnswerForm
-from .history import public_history
+from .history import public_history, shows_deadline
 from .security import strict_csp
 from .widget import snippet_for, widget_page_for
 
@@ -114,6 +114,7 @@ def render_message(request, appeal, clarification_form=None, status=200):
         {
             "appeal": appeal,
             "history": public_history(appeal),
+            "shows_deadline": shows_deadline(appeal),
             "attachments": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
             "answers": appeal.answers.filter(is_published=True)
             .prefetch_related("files")

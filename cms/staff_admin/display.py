@@ -57,5 +57,6 @@ def describe_event(event, tz) -> TimelineEntry:
         "System")
     what, change = staff_wording(event, tz)  # as its kind declares (`event_kinds`)
     return TimelineEntry(at=event.created_at, who=who, what=what, change=change,
-                         why=event.reason, is_public=event.is_public,
+                         why="\n".join(filter(None, (event.reason, event.internal_note))),
+                         is_public=event.is_public,
                          is_comment=event.kind == EventKind.COMMENT)

@@ -32,6 +32,11 @@ from .widgets import QuickSelect
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
+# Every free-text field says who will read it (issue 11): staff only, or the citizen too.
+STAFF_ONLY = _("Only staff will see this.")
+CITIZEN_READS = _("The citizen will see this.")
+
+
 class ActionForm(forms.Form):
     """Base of the action forms: `appeal` is the message as the page showed it."""
 
@@ -65,6 +70,7 @@ class PassOnForm(ActionForm):
     action = Action.PASS_ON
     submit_label = _("Pass on")
     note = forms.CharField(label=_("Note for the organisation"), required=False,
+                           help_text=STAFF_ONLY,
                            widget=TEXTAREA)
 
     def run(self, user):
@@ -88,7 +94,8 @@ class ChangeCategoryForm(ActionForm):
     organisation = forms.ModelChoiceField(
         label=_("Addressee"), queryset=None, required=False, widget=QuickSelect,
         empty_label=_("As the routing suggests for the new category"))
-    reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA)
+    reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA,
+                             help_text=STAFF_ONLY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +114,8 @@ class ChangeOrganisationForm(ActionForm):
     action = Action.CHANGE_ORGANISATION
     organisation = forms.ModelChoiceField(label=_("New addressee"), queryset=None,
                                           widget=QuickSelect)
-    reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA)
+    reason = forms.CharField(label=_("Why"), required=False, widget=TEXTAREA,
+                             help_text=STAFF_ONLY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +134,8 @@ class ReasonFromListForm(ActionForm):
     reference = forms.CharField(label=_("Number of the other message"), required=False,
                                 max_length=32)
     details = forms.CharField(label=_("Details"), required=False, widget=TEXTAREA)
+    # Who reads the reason and its details: the citizen on a rejection, staff otherwise.
+    readers = STAFF_ONLY
 
     def reason_choices(self):
         raise NotImplementedError
@@ -134,6 +144,7 @@ class ReasonFromListForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.choices = self.reason_choices()
         self.fields["reason"].choices = [(c.key, c.label) for c in self.choices]
+        self.fields["details"].help_text = self.readers
         if not any(choice.needs_reference for choice in self.choices):
             del self.fields["reference"]
 
@@ -157,6 +168,7 @@ class ReasonFromListForm(ActionForm):
 
 class RejectForm(ReasonFromListForm):
     action = Action.REJECT
+    readers = CITIZEN_READS
     submit_label = _("Reject")
 
     def reason_choices(self):
@@ -171,7 +183,8 @@ class RejectForm(ReasonFromListForm):
 class AskCitizenForm(ActionForm):
     action = Action.ASK_CITIZEN
     submit_label = _("Ask")
-    question = forms.CharField(label=_("Question to the citizen"), widget=TEXTAREA)
+    question = forms.CharField(label=_("Question to the citizen"), widget=TEXTAREA,
+                               help_text=CITIZEN_READS)
 
     def run(self, user):
         return actions.do_ask_clarification(self.appeal.pk, user,
@@ -207,7 +220,8 @@ class RedirectForm(ActionForm):
     submit_label = _("Redirect")
     organisation = forms.ModelChoiceField(label=_("Competent organisation"), queryset=None,
                                           widget=QuickSelect)
-    reason = forms.CharField(label=_("Why it is not ours"), widget=TEXTAREA)
+    reason = forms.CharField(label=_("Why it is not ours"), widget=TEXTAREA,
+                             help_text=STAFF_ONLY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,7 +254,7 @@ class SubmitAnswerForm(ActionForm):
     action = Action.SUBMIT_ANSWER
     submit_label = _("Send for approval")
     text = forms.CharField(label=_("Answer to the citizen"),
-                           widget=forms.Textarea(attrs={"rows": 8}))
+                           widget=forms.Textarea(attrs={"rows": 8}), help_text=CITIZEN_READS)
     files = MultipleFileField(label=_("Files"), required=False,
                               help_text=_("Photos, PDF or office documents, up to 10 MB each."))
     keep_files = forms.MultipleChoiceField(label=_("Keep the files of the returned draft"),
@@ -268,7 +282,8 @@ class SubmitAnswerForm(ActionForm):
 class PostponementForm(ActionForm):
     action = Action.PROPOSE_POSTPONEMENT
     submit_label = _("Send for approval")
-    reasons = forms.CharField(label=_("Reasons"), widget=TEXTAREA)
+    reasons = forms.CharField(label=_("Reasons"), widget=TEXTAREA,
+                              help_text=CITIZEN_READS)
     until = forms.DateField(label=_("New date"),
                             widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -311,7 +326,7 @@ class ApprovePostponementForm(ActionForm):
 class ReturnToExecutorForm(ActionForm):
     action = Action.RETURN_TO_EXECUTOR
     submit_label = _("Return")
-    remarks = forms.CharField(label=_("Remarks"), widget=TEXTAREA)
+    remarks = forms.CharField(label=_("Remarks"), widget=TEXTAREA, help_text=STAFF_ONLY)
 
     def run(self, user):
         return actions.do_return_to_executor(self.appeal.pk, user,
@@ -344,7 +359,7 @@ class ReturnForReworkForm(ReasonFromListForm):
 class ReopenForm(ActionForm):
     action = Action.REOPEN
     submit_label = _("Reopen")
-    reason = forms.CharField(label=_("Why"), widget=TEXTAREA)
+    reason = forms.CharField(label=_("Why"), widget=TEXTAREA, help_text=CITIZEN_READS)
 
     def run(self, user):
         return actions.do_reopen_appeal(self.appeal.pk, user, self.cleaned_data["reason"],
@@ -364,7 +379,7 @@ class CommentForm(ActionForm):
     action = Action.COMMENT
     submit_label = _("Add the comment")
     text = forms.CharField(label=_("Internal comment (never shown to the citizen)"),
-                           widget=TEXTAREA)
+                           widget=TEXTAREA, help_text=STAFF_ONLY)
 
     def run(self, user):
         return actions.do_add_comment(self.appeal.pk, user, self.cleaned_data["text"])

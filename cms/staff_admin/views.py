@@ -38,6 +38,7 @@ from cms.workflow.table import Action
 
 from .display import describe_event, time_left
 from .forms import FORMS
+from .queues import registered_queues
 
 # Shown only when the waiting draft is of the matching kind.
 DRAFT_ACTIONS = {Action.APPROVE_ANSWER: Answer, Action.APPROVE_POSTPONEMENT: Postponement}
@@ -156,7 +157,21 @@ def appeal_action(request, pk, action):
         form.add_error(None, str(refused))
         return render_page(request, appeal, bound=form, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": form.action.label})
-    return redirect(reverse("pos_messages:detail", kwargs={"pk": appeal.pk}))
+    return redirect(landing_after_action(request.user, appeal))
+
+
+def landing_after_action(user, appeal) -> str:
+    """The message's page while the user may still see it; after a redirect (or anything
+    that takes the message out of their hands) their first queue, so the success message
+    shows on a page that exists, on the next request."""
+    appeal_policy.forget(user)
+    now = Appeal.objects.filter(pk=appeal.pk).first()  # as the action left it
+    if now is not None and appeal_policy.user_can_view(user, now):
+        return reverse("pos_messages:detail", kwargs={"pk": appeal.pk})
+    for queue in registered_queues():
+        if queue.is_shown_to(user):
+            return f"{reverse('wagtailadmin_home')}queues/{queue.key}/"
+    return reverse("wagtailadmin_home")
 
 
 def download_attachment(request, public_id):

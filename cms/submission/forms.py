@@ -235,6 +235,19 @@ class AppealForm(forms.Form):
         except ValueError:
             return None
 
+    @property
+    def photo_required(self) -> bool:
+        """Whether the chosen subcategory asks for a photo: the files field is marked
+        required before sending (the script updates the mark; `clean` still checks)."""
+        value = (
+            self.data.get("subcategory") if self.is_bound else self.initial.get("subcategory")
+        )
+        try:
+            pk = int(str(value))
+        except ValueError:
+            return False
+        return self.fields["subcategory"].queryset.filter(pk=pk, photo_required=True).exists()
+
     @staticmethod
     def _subcategories_for(category):
         if category is None:

@@ -80,16 +80,17 @@ def _begin(appeal_pk: int, actor, action: Action, version: int | None
     return appeal, row
 
 
-def _event(appeal, kind, actor, *, from_value="", to_value="", reason="", data=None,
-           public=False) -> AppealEvent:
+def _event(appeal, kind, actor, *, from_value="", to_value="", reason="", note="",
+           data=None, public=False) -> AppealEvent:
     return AppealEvent(appeal=appeal, kind=kind, actor=actor, from_value=str(from_value)[:255],
-                       to_value=str(to_value)[:255], reason=reason, data=data or {},
-                       is_public=public)
+                       to_value=str(to_value)[:255], reason=reason, internal_note=note,
+                       data=data or {}, is_public=public)
 
 
-def _status_event(appeal, row: Transition, actor, *, reason="", data=None) -> AppealEvent:
+def _status_event(appeal, row: Transition, actor, *, reason="", note="",
+                  data=None) -> AppealEvent:
     return _event(appeal, EventKind.STATUS_CHANGED, actor, from_value=row.source,
-                  to_value=row.target, reason=reason,
+                  to_value=row.target, reason=reason, note=note,
                   data={"action": str(row.action), **(data or {})}, public=row.public)
 
 
@@ -143,7 +144,8 @@ def do_pass_on_appeal(appeal_pk: int, actor, note: str = "",
     """Send the message on to its addressee (moderation done)."""
     with transaction.atomic():
         appeal, row = _begin(appeal_pk, actor, Action.PASS_ON, version)
-        event = _status_event(appeal, row, actor, reason=note.strip(),
+        # The moderator's note is for the organisation, never for the citizen.
+        event = _status_event(appeal, row, actor, note=note.strip(),
                               data={"organisation": appeal.organisation.code})
         return _finish(appeal, row, actor, [event])
 
@@ -363,7 +365,8 @@ def do_redirect_appeal(appeal_pk: int, actor, organisation, reason: str,
             appeal.executor = None
             revoke_executor(appeal)
             fields.append("executor")
-        events.append(_status_event(appeal, row, actor, reason=reason))
+        # The citizen sees the message back on moderation, not the coordinator's reason.
+        events.append(_status_event(appeal, row, actor, note=reason))
         appeal.organisation = organisation
         return _finish(appeal, row, actor, events, fields=fields)
 

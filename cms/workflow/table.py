@@ -97,8 +97,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Coordinator.
     _t(S.SENT_TO_ORGANISATION, A.ASSIGN_EXECUTOR, S.IN_WORK, {R.COORDINATOR}),
     _t(S.IN_WORK, A.ASSIGN_EXECUTOR, S.IN_WORK, {R.COORDINATOR}),
-    _t(S.SENT_TO_ORGANISATION, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR}),
-    _t(S.IN_WORK, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR}),
+    # Public: the citizen's status goes back to moderation, so their history says so.
+    _t(S.SENT_TO_ORGANISATION, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR}, public=True),
+    _t(S.IN_WORK, A.REDIRECT, S.ON_MODERATION, {R.COORDINATOR}, public=True),
     # Executor.
     _t(S.IN_WORK, A.SUBMIT_ANSWER, S.ON_APPROVAL, {R.EXECUTOR}),
     _t(S.IN_WORK, A.PROPOSE_POSTPONEMENT, S.ON_APPROVAL, {R.EXECUTOR}),

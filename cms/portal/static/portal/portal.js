@@ -25,6 +25,33 @@
     });
   }
 
+  /* A subcategory that asks for a photo marks the files field required at once (the
+     server checks it again on sending). */
+  function markPhotoRequired(form) {
+    var dataNode = document.getElementById("subcategory-map");
+    var subcategory = form.querySelector("select[name=subcategory]");
+    var mark = form.querySelector("[data-photo-mark]");
+    var input = form.querySelector("input[type=file][name=files]");
+    if (!dataNode || !subcategory || !mark) { return; }
+    var map = JSON.parse(dataNode.textContent);
+    var needsPhoto = {};
+    Object.keys(map).forEach(function (category) {
+      map[category].forEach(function (item) { needsPhoto[String(item[0])] = !!item[2]; });
+    });
+    function update() {
+      var required = !!needsPhoto[subcategory.value];
+      mark.hidden = !required;
+      if (input) {
+        if (required) { input.setAttribute("aria-required", "true"); }
+        else { input.removeAttribute("aria-required"); }
+      }
+    }
+    subcategory.addEventListener("change", update);
+    var category = form.querySelector("select[name=category]");
+    if (category) { category.addEventListener("change", update); }
+    update();
+  }
+
   function enhanceLocation(form) {
     var button = form.querySelector("[data-locate]");
     if (!button || !navigator.geolocation) { return; }
@@ -113,6 +140,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-appeal-form]").forEach(function (form) {
       enhanceCategories(form);
+      markPhotoRequired(form);
       enhanceLocation(form);
       guardFileLimits(form);
       guardDoubleSubmit(form);
