@@ -124,26 +124,27 @@ def _similar_pairs(ids: list[int]) -> list[tuple[int, int]]:
     """Pairs of `ids` at one place, within the window, with similar texts (pg_trgm).
 
     Each message is compared with the `NEIGHBOURS` registered just before it at its
-    place, not with all of them: a join on (place, rank) is linear where a join on the
-    place alone is quadratic in a busy place's messages. Rewordings of one problem come
+    place, not with all of them: one sort and `LAG`, linear, where a join on the place
+    is quadratic in a busy place's messages. Rewordings of one problem come
     close together in time, and a chain of neighbours still makes one group.
     """
-    sql = """
+    lags = ",\n".join(
+        f"LAG(id, {k}) OVER w AS id{k}, LAG(text, {k}) OVER w AS text{k}, "
+        f"LAG(created_at, {k}) OVER w AS at{k}" for k in range(1, NEIGHBOURS + 1))
+    pairs = " UNION ALL ".join(
+        f"SELECT id, id{k} FROM m WHERE id{k} IS NOT NULL AND at{k} >= created_at - %s "
+        f"AND similarity(text, text{k}) >= %s" for k in range(1, NEIGHBOURS + 1))
+    sql = f"""
         WITH m AS (
-            SELECT id, subcategory_id, territory_id, LOWER(BTRIM(address)) AS place,
-                   created_at, text,
-                   ROW_NUMBER() OVER (PARTITION BY subcategory_id, territory_id,
-                                      LOWER(BTRIM(address)) ORDER BY created_at, id) AS rank
+            SELECT id, created_at, text, {lags}
             FROM cms_appeal WHERE id = ANY(%s)
+            WINDOW w AS (PARTITION BY subcategory_id, territory_id, LOWER(BTRIM(address))
+                         ORDER BY created_at, id)
         )
-        SELECT a.id, b.id FROM m a
-        CROSS JOIN generate_series(1, %s) AS step
-        JOIN m b ON b.subcategory_id = a.subcategory_id AND b.territory_id = a.territory_id
-         AND b.place = a.place AND b.rank = a.rank - step
-        WHERE b.created_at >= a.created_at - %s AND similarity(a.text, b.text) >= %s
+        {pairs}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ids, NEIGHBOURS, WINDOW, GROUP_THRESHOLD])
+        cursor.execute(sql, [ids, *[WINDOW, GROUP_THRESHOLD] * NEIGHBOURS])
         return cursor.fetchall()
 
 
