@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -89,7 +90,15 @@ def action_forms(request, appeal, bound=None) -> tuple[list, object]:
     return forms, comment
 
 
-def render_page(request, appeal, *, bound=None, show_contact=False, unsent=None, status=200):
+def render_page(request, appeal, **kwargs):
+    # The whole page reads the region's clock (cms.regiontime), the plugins' panels
+    # too, rendered here and now rather than after the zone is restored.
+    with timezone.override(appeal.region.tzinfo):
+        return _render_page(request, appeal, **kwargs).render()
+
+
+def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None,
+                 status=200):
     forms, comment_form = action_forms(request, appeal, bound)
     events = list(appeal.events.select_related("actor").order_by("created_at", "pk"))
     tz = appeal.region.tzinfo

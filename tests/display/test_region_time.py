@@ -141,3 +141,28 @@ def test_postponement_and_answer_on_the_region_clock(registered, zone, client,
     page = client.get(f"/admin/messages/{appeal.pk}/").content.decode()
     assert short(answer.submitted_at, zone) in page
     assert short(answer.submitted_at, SERVER) not in page
+
+
+def test_a_plugin_panel_reads_the_region_clock(zone, client, plugin_manager, tmp_path,
+                                               settings):
+    # A plugin's panel formats with Django's own |date: the page renders on the region's
+    # clock, so its times agree with the header.
+    from cms.kernel.hookspecs import PagePanel
+    from cms.kernel.plugins import hookimpl
+    from tests.workflow.builders import message
+
+    (tmp_path / "clock.html").write_text(
+        '<p data-clock>{{ appeal.created_at|date:"d.m.Y H:i" }}</p>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0],
+                           "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+
+    class Clock:
+        @hookimpl
+        def appeal_admin_panels(self, appeal, request):
+            return [PagePanel("Часы", "clock.html", {})]
+
+    plugin_manager.register(Clock(), name="clock")
+    appeal = message(Status.ON_MODERATION, "adm-gorsk")
+    client.force_login(demo_staff()["moderator"])
+    page = client.get(f"/admin/messages/{appeal.pk}/").content.decode()
+    assert f"<p data-clock>{short(appeal.created_at, zone)}</p>" in page
