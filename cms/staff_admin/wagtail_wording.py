@@ -64,6 +64,7 @@ MODELADMIN = [
 WAGTAIL = [
     gettext_noop("Sign in to Wagtail"),
     gettext_noop("Enable custom keyboard shortcuts specific to Wagtail."),
+    gettext_noop("Can access Wagtail admin"),
     gettext_noop("Actions (footer)"),
     gettext_noop("Wagtail core"),
     gettext_noop("Locked by"),
