@@ -96,7 +96,7 @@ def test_a_stale_claim_is_handed_to_a_person_not_resent(smtp_settings, db):
 
     notification.refresh_from_db()
     assert notification.state == NotificationState.FAILED
-    assert "может" in notification.last_error or "may" in notification.last_error
+    assert notification.last_error  # what happened, for the person deciding
     assert smtp_settings.inbox.messages == []
     # The person's retry sends it, once.
     assert outbox.retry_notification(notification.pk) is True
