@@ -16,6 +16,7 @@ import json
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 
 from cms.models import Organisation, Region
 from cms.permissions import get_citizen_appeal_or_404
@@ -64,13 +65,18 @@ def serve_widget(page, request, organisation_id: int):
             "widget_confirmation_view", args=[organisation.pk, appeal.public_id]
         )
 
-    response = serve_submission(
-        page,
-        request,
-        widget_organisation=organisation,
-        confirmation_url=confirmation_url,
-        template="portal/widget_form.html",
-    )
+    # The host page asked for English (the script adds ?lang=en to the frame's address).
+    language = "en" if request.GET.get("lang") == "en" else translation.get_language()
+    with translation.override(language):
+        response = serve_submission(
+            page,
+            request,
+            widget_organisation=organisation,
+            confirmation_url=confirmation_url,
+            template="portal/widget_form.html",
+        )
+        if hasattr(response, "render"):
+            response.render()
     return widget_csp(response, organisation)
 
 

@@ -123,8 +123,14 @@
   function reportHeight() {
     if (window.parent === window) { return; }
     var send = function () {
-      var height = document.documentElement.scrollHeight;
-      window.parent.postMessage({ type: "pos-widget:height", height: height }, "*");
+      /* The body's own height: the document's scrollHeight never drops below the
+         frame's current height, so the frame could grow but never shrink. */
+      var body = document.body;
+      var style = window.getComputedStyle(body);
+      var height = body.getBoundingClientRect().height + parseFloat(style.marginTop) +
+        parseFloat(style.marginBottom);
+      window.parent.postMessage({ type: "pos-widget:height", height: height,
+        confirmation: !!document.querySelector(".confirmation") }, "*");
     };
     send();
     /* Escape closes the overlay even while the focus is inside the frame. */

@@ -2,15 +2,31 @@
 (function () {
   "use strict";
   if (window.PosWidget) { return; }
-  var TEXT = {
-    button: "{{ _('Report a problem')|escapejs }}",
-    close: "{{ _('Close')|escapejs }}",
-    title: "{{ _('Message form')|escapejs }}"
+  /* Russian by default; English when the host asks for it: data-lang="en" on the script
+     tag, or <html lang="en">. The frame is told through its address (?lang=en). */
+  var TEXTS = {
+    ru: {% language "ru" %}{
+      button: "{{ _('Report a problem')|escapejs }}",
+      close: "{{ _('Close')|escapejs }}",
+      title: "{{ _('Message form')|escapejs }}"
+    }{% endlanguage %},
+    en: {% language "en" %}{
+      button: "{{ _('Report a problem')|escapejs }}",
+      close: "{{ _('Close')|escapejs }}",
+      title: "{{ _('Message form')|escapejs }}"
+    }{% endlanguage %}
   };
+  var SCRIPT = document.currentScript;
+  var LANG = (function () {
+    var asked = (SCRIPT && SCRIPT.getAttribute("data-lang")) || document.documentElement.lang || "";
+    return asked.toLowerCase().indexOf("en") === 0 ? "en" : "ru";
+  })();
+  var TEXT = TEXTS[LANG];
   var state = { overlay: null, frame: null, opener: null, origin: null };
 
   function frameUrl(formUrl, organisationId) {
-    return formUrl.replace(/\/?$/, "/") + encodeURIComponent(String(organisationId)) + "/";
+    return formUrl.replace(/\/?$/, "/") + encodeURIComponent(String(organisationId)) + "/" +
+      (LANG === "en" ? "?lang=en" : "");
   }
 
   function style(element, rules) {
@@ -35,6 +51,12 @@
     var data = event.data || {};
     if (data.type === "pos-widget:height" && typeof data.height === "number") {
       state.frame.style.height = Math.max(200, Math.ceil(data.height)) + "px";
+      /* After sending, the short confirmation is brought to the top of the overlay
+         instead of leaving the citizen below it, on blank space. */
+      if (data.confirmation) {
+        state.overlay.scrollTop = 0;
+        state.frame.scrollIntoView({ block: "start" });
+      }
     } else if (data.type === "pos-widget:close") {
       close();
     }
@@ -82,7 +104,7 @@
   }
 
   function init(formUrl, organisationId, options) {
-    var anchor = document.currentScript;
+    var anchor = document.currentScript || SCRIPT;
     var button = document.createElement("button");
     button.type = "button";
     button.textContent = (options && options.label) || TEXT.button;
