@@ -65,3 +65,14 @@ def today(where, now: datetime | None = None) -> date:
 def end_of_day(day: date, where) -> datetime:
     """The moment a typed date means: the end of that day on the region's clock."""
     return datetime.combine(day, END_OF_DAY, tzinfo=zone(where))
+
+
+def staff_zone(user) -> tzinfo:
+    """The clock a staff member's lists read (a date typed in a filter, a file's day):
+    their region's; across several regions or none, the active zone."""
+    from cms.models import Region
+    from cms.permissions.policy import staff_region_ids
+
+    region_ids = staff_region_ids(user)
+    regions = list(Region.objects.filter(pk__in=region_ids)[:2]) if region_ids else []
+    return regions[0].tzinfo if len(regions) == 1 else timezone.get_current_timezone()

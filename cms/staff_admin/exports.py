@@ -19,8 +19,6 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 
 from cms import regiontime
-from cms.models import Region
-from cms.permissions.policy import staff_region_ids
 
 CSV = "csv"
 
@@ -60,10 +58,7 @@ class QueueExportMixin:
         return row
 
     def get_filename(self):
-        user_regions = staff_region_ids(self.request.user)
-        regions = list(Region.objects.filter(pk__in=user_regions)[:2]) if user_regions else []
-        # The day on the clock of the staff's region; across regions, the active zone's.
-        day = regiontime.today(regions[0] if len(regions) == 1 else None)
+        day = regiontime.today(regiontime.staff_zone(self.request.user))
         name = slugify(str(self.model_admin.queue.label), allow_unicode=True)
         return f"{name}-{day.isoformat()}"
 

@@ -229,7 +229,7 @@ class DeadlineRangeFilter(admin.ListFilter):
             return None
 
     def queryset(self, request, queryset):
-        tz = timezone.get_current_timezone()
+        tz = regiontime.staff_zone(request.user)  # the days the staff member reads
         start, end = self._day("deadline_from"), self._day("deadline_to")
         if start:
             queryset = queryset.filter(

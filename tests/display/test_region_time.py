@@ -166,3 +166,22 @@ def test_a_plugin_panel_reads_the_region_clock(zone, client, plugin_manager, tmp
     client.force_login(demo_staff()["moderator"])
     page = client.get(f"/admin/messages/{appeal.pk}/").content.decode()
     assert f"<p data-clock>{short(appeal.created_at, zone)}</p>" in page
+
+
+def test_a_typed_deadline_range_means_the_region_days(demo, client):
+    from datetime import datetime
+
+    from tests.workflow.builders import message
+
+    demo.time_zone = "Asia/Kamchatka"
+    demo.save(update_fields=["time_zone"])
+    zone = ZoneInfo("Asia/Kamchatka")
+    # 21.01 05:00 in Kamchatka is still 20.01 in Moscow.
+    early = message(Status.ON_MODERATION, "cur",
+                    deadline=datetime(2027, 1, 21, 5, 0, tzinfo=zone))
+    client.force_login(demo_staff()["moderator"])
+    page = client.get("/admin/queues/moderation/", {"deadline_from": "2027-01-21",
+                                                    "deadline_to": "2027-01-21"})
+    assert f">{early.number}<" in page.content.decode()
+    page = client.get("/admin/queues/moderation/", {"deadline_to": "2027-01-20"})
+    assert f">{early.number}<" not in page.content.decode()
