@@ -229,8 +229,10 @@ class DeadlineRangeFilter(admin.ListFilter):
             return None
 
     def queryset(self, request, queryset):
-        tz = regiontime.staff_zone(request.user)  # the days the staff member reads
         start, end = self._day("deadline_from"), self._day("deadline_to")
+        if not (start or end):
+            return queryset
+        tz = regiontime.staff_zone(request.user)  # the days the staff member reads
         if start:
             queryset = queryset.filter(
                 deadline__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
