@@ -55,18 +55,25 @@ def unavailable(request):
     return strict_csp(response)
 
 
+def host_language(request) -> str:
+    """English when the host page asked for it (the script adds ?lang=en to the frame's
+    address; the form posts back to the same address), else the site's language."""
+    return "en" if request.GET.get("lang") == "en" else translation.get_language()
+
+
 def serve_widget(page, request, organisation_id: int):
     organisation = widget_organisation_or_none(page, organisation_id)
     if organisation is None:
         return unavailable(request)
 
+    language = host_language(request)
+
     def confirmation_url(appeal):
-        return page.get_url(request) + page.reverse_subpage(
+        url = page.get_url(request) + page.reverse_subpage(
             "widget_confirmation_view", args=[organisation.pk, appeal.public_id]
         )
+        return url + ("?lang=en" if language == "en" else "")
 
-    # The host page asked for English (the script adds ?lang=en to the frame's address).
-    language = "en" if request.GET.get("lang") == "en" else translation.get_language()
     with translation.override(language):
         response = serve_submission(
             page,
@@ -88,19 +95,21 @@ def serve_widget_confirmation(page, request, organisation_id: int, public_id):
         appeal = get_citizen_appeal_or_404(request.user, public_id)
     except Http404:
         return unavailable(request)
-    response = TemplateResponse(
-        request,
-        "portal/widget_confirmation.html",
-        {
-            "page": page,
-            "appeal": appeal,
-            "organisation": organisation,
-            "widget_organisation": organisation,
-            "message_url": request.build_absolute_uri(
-                reverse("portal:message", args=[appeal.public_id])
-            ),
-        },
-    )
+    with translation.override(host_language(request)):
+        response = TemplateResponse(
+            request,
+            "portal/widget_confirmation.html",
+            {
+                "page": page,
+                "appeal": appeal,
+                "organisation": organisation,
+                "widget_organisation": organisation,
+                "message_url": request.build_absolute_uri(
+                    reverse("portal:message", args=[appeal.public_id])
+                ),
+            },
+        )
+        response.render()
     return widget_csp(response, organisation)
 
 

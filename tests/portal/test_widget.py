@@ -184,3 +184,17 @@ def test_wagtail_previews_stay_framable_by_the_admin_itself(rf):
 
     response = FrameAncestorsMiddleware(preview)(rf.get("/admin/pages/1/edit/preview/"))
     assert frame_ancestors(response) == ["'self'"]
+
+
+def test_a_host_page_asking_for_english_keeps_it_after_sending(
+    general, gorsk, citizen_client, citizen
+):
+    url = widget_url(general, gorsk.pk) + "?lang=en"
+    form = citizen_client.get(url).content.decode()
+    assert 'action="' + url + '"' in form  # the form posts back with the host's language
+    error = citizen_client.post(url, valid_post(text="")).content.decode()
+    assert "Send the message" in error
+    response = citizen_client.post(url, valid_post())
+    assert response["Location"].endswith("?lang=en")
+    confirmation = citizen_client.get(response["Location"]).content.decode()
+    assert '<html lang="en"' in confirmation or 'lang="en"' in confirmation
