@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cms import regiontime
 from cms.kernel.plugins import hooks_for
@@ -243,7 +244,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         if len(files) > MAX_ANSWER_FILES:
-            raise forms.ValidationError(_("At most %(count)s files."),
+            raise forms.ValidationError(ngettext("At most %(count)s file.", "At most %(count)s files.",
+                                                 MAX_ANSWER_FILES),
                                         params={"count": MAX_ANSWER_FILES})
         for upload in files:
             check_answer_file(upload)

@@ -20,6 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.contrib.forms.forms import FormBuilder
 
 from cms.models import Subcategory, Territory
@@ -213,8 +214,9 @@ class AppealForm(forms.Form):
             "accept": accept_extensions(self.page.allowed_file_types),
             "data-max-files": self.page.max_files,
             "data-max-size": self.page.max_file_size,
-            "data-too-many": _("Attach at most %(count)s files.")
-            % {"count": self.page.max_files},
+            "data-too-many": ngettext("Attach at most %(count)s file.",
+                                      "Attach at most %(count)s files.",
+                                      self.page.max_files) % {"count": self.page.max_files},
             "data-too-large": _("“%(name)s” is larger than %(limit)s.")
             % {"name": "{name}", "limit": limit},
         }
@@ -276,7 +278,8 @@ class AppealForm(forms.Form):
         kept = self.cleaned_data.get("keep_files") or []
         if len(files) + len(kept) > self.page.max_files:
             raise ValidationError(
-                _("Attach at most %(count)s files."),
+                ngettext("Attach at most %(count)s file.", "Attach at most %(count)s files.",
+                         self.page.max_files),
                 params={"count": self.page.max_files},
                 code="too_many_files",
             )
