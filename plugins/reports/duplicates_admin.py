@@ -78,6 +78,8 @@ def may_reject(user, appeal: Appeal) -> bool:
 
 @hookimpl(specname="appeal_admin_panels")
 def duplicates_panel(appeal, request) -> list[PagePanel] | None:
+    if request is None:  # rendered outside a request (no one to check permissions for)
+        return None
     user = request.user
     if appeal.status == Status.REJECTED:
         original = duplicate_of(appeal)

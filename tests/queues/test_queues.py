@@ -178,8 +178,10 @@ def test_the_overdue_count_reads_its_partial_index(demo, username, index):
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         # Without the list indexes competing on cost, only the predicate decides whether
         # the planner may use the partial index. Rolled back with the test.
-        for competitor in ("appeal_region_queue", "appeal_region_all", "appeal_org_queue"):
-            cursor.execute(f"DROP INDEX {competitor}")
+        # (The reports plugin's index by region and date is one too, where it is migrated.)
+        for competitor in ("appeal_region_queue", "appeal_region_all", "appeal_org_queue",
+                           "reports_appeal_region_created"):
+            cursor.execute(f"DROP INDEX IF EXISTS {competitor}")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan, plan
@@ -197,10 +199,13 @@ def test_the_executors_overdue_count_starts_from_their_own_messages(demo):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The messages are reached through an index condition on their executor, as an index
+    # scan or a bitmap scan (the planner picks either, by the table's statistics).
     lines = plan.splitlines()
     appeal_scans = [lines[i + 1] for i, line in enumerate(lines[:-1])
-                    if " on cms_appeal " in line and "Index" in line]
-    assert any("executor_id = " in condition for condition in appeal_scans), plan
+                    if " on cms_appeal " in line and ("Index" in line or "Bitmap" in line)]
+    assert any("executor_id = " in condition and "Cond" in condition
+               for condition in appeal_scans), plan
 
 
 @pytest.mark.parametrize("term, indexes", [

@@ -68,6 +68,9 @@ def test_what_the_citizen_sees():
         (S.WAITING_FOR_CITIZEN, A.ANSWER_CLARIFICATION),
         (S.WAITING_FOR_CITIZEN, A.EXPIRE_CLARIFICATION),
         (S.ON_APPROVAL, A.APPROVE_ANSWER), (S.ON_APPROVAL, A.APPROVE_POSTPONEMENT),
+        # A redirect sends the message back to moderation: the citizen sees that step
+        # (issue 11: the history stopped at "Направлено в организацию").
+        (S.SENT_TO_ORGANISATION, A.REDIRECT), (S.IN_WORK, A.REDIRECT),
     }
 
 
