@@ -4,15 +4,10 @@ test database, twice — each warning recorded and e-mailed once."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django_q.models import OrmQ, Schedule
@@ -20,6 +15,7 @@ from django_q.tasks import async_task, result
 
 from cms.models import Notification, Status
 from plugins.fasttrack.models import DeadlineWarning
+from tests.qcluster import running_qcluster
 
 from .conftest import move, register
 
@@ -42,19 +38,8 @@ def worker(tmp_path):
         pytest.skip("The worker shares the test database: PostgreSQL only.")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pos_site.settings.test",
            "POS_Q_SYNC": "0", "DATABASE_URL": database_url(), "Q_WORKERS": "2"}
-    log = (tmp_path / "qcluster.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=Path(settings.BASE_DIR), env=env,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    yield process
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only what it started
-        process.wait()
-    log.close()
+    with running_qcluster(env, tmp_path / "qcluster.log") as process:
+        yield process
 
 
 def run_on_worker(process) -> dict:

@@ -4,21 +4,16 @@ notification once to a real SMTP server on loopback."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django_q.models import OrmQ
 from django_q.tasks import async_task
 
 from cms.models import Notification, NotificationState
+from tests.qcluster import running_qcluster
 
 from .race_worker import letter
 from .workers import postgres_url, worker_environ
@@ -33,20 +28,8 @@ def qcluster(tmp_path, slow_smtp_server):
         pytest.skip("The worker shares the test database: PostgreSQL only.")
     environ = {**worker_environ(postgres_url(), slow_smtp_server.environ()),
                "POS_Q_SYNC": "0", "Q_WORKERS": "2"}
-    log = (tmp_path / "qcluster.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=Path(settings.BASE_DIR), env=environ,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    yield process
-    # SIGINT to its main PID stops it; SIGTERM to its group would hang it.
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only what it started
-        process.wait()
-    log.close()
+    with running_qcluster(environ, tmp_path / "qcluster.log") as process:
+        yield process
 
 
 @pytest.mark.django_db(transaction=True)
