@@ -12,10 +12,12 @@ one query). Exports add every plugin's `appeal_export_columns`.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import ClassVar
 
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
@@ -104,6 +106,20 @@ def registered_queues(pm=None) -> tuple[Queue, ...]:
     return _queues_of(pm or get_plugin_manager())
 
 
+class _RegisteredQueues(collections.abc.Sequence):
+    """`QUEUES`: the bench harness's (../shared/bench) stable name for the registered
+    queues; lazy, since the plugins are collected after import."""
+
+    def __getitem__(self, index):
+        return registered_queues()[index]
+
+    def __len__(self):
+        return len(registered_queues())
+
+
+QUEUES = _RegisteredQueues()
+
+
 # --- filters ---------------------------------------------------------------------------
 
 
@@ -183,7 +199,7 @@ class OverdueFilter(admin.SimpleListFilter):
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("deadline")
     parameter_name = "due"
-    WINDOWS = {"1d": dt.timedelta(days=1), "3d": dt.timedelta(days=3),
+    WINDOWS: ClassVar[dict[str, dt.timedelta]] = {"1d": dt.timedelta(days=1), "3d": dt.timedelta(days=3),
                "7d": dt.timedelta(days=7)}
 
     def lookups(self, request, model_admin):
