@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from itertools import chain
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -33,7 +34,8 @@ from cms.models import (
     Postponement,
 )
 from cms.permissions.policy import appeal_policy
-from cms.workflow.actions import pending_decision
+from cms.workflow import table
+from cms.workflow.actions import last_changed_by, pending_decision
 from cms.workflow.errors import StaleVersion, WorkflowError
 from cms.workflow.table import Action
 
@@ -133,11 +135,84 @@ def appeal_detail(request, pk):
     return render_page(request, appeal, show_contact=show_contact)
 
 
+def _shown_value(form, name, field) -> str:
+    """What the user entered in one field, as they would recognise it (a choice's label,
+    not its key), from the cleaned data when the form is valid, else from the post."""
+    cleaned = getattr(form, "cleaned_data", {})
+    if isinstance(field, forms.ModelChoiceField) and cleaned.get(name) is not None:
+        value = field.label_from_instance(cleaned[name])
+    else:
+        value = cleaned[name] if name in cleaned else form[name].value()
+        if isinstance(field, forms.ChoiceField) and value not in (None, ""):
+            labels = _choice_labels(field)
+            value = ([labels.get(str(item), item) for item in value]
+                     if isinstance(value, (list, tuple)) else labels.get(str(value), value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value if str(item).strip())
+    if value is None or isinstance(value, bool):
+        return ""
+    return str(value).strip()
+
+
+def _choice_labels(field) -> dict[str, str]:
+    labels = {}
+    for key, label in field.choices:
+        if isinstance(label, (list, tuple)):  # a group of choices
+            labels.update({str(k): str(v) for k, v in label})
+        else:
+            labels[str(getattr(key, "value", key))] = str(label)
+    return labels
+
+
 def _unsent_text(form) -> str:
-    """What the user typed into a form that could not be sent, so it is not lost."""
-    values = [(form.fields[name].label, value) for name, value in form.cleaned_data.items()
-              if name != "version" and isinstance(value, str) and value.strip()]
+    """What the user typed into a form that could not be sent, so it is not lost: every
+    field they filled (whether or not it passed its checks) and the names of the files
+    they chose, which a browser cannot put back into a file field."""
+    values = []
+    for name, field in form.fields.items():
+        if name == "version" or isinstance(field, forms.FileField):
+            continue
+        shown = _shown_value(form, name, field)
+        if shown:
+            values.append((field.label, shown))
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            chosen = [upload.name for upload in form.files.getlist(form.add_prefix(name))]
+            if chosen:
+                values.append((_("%(label)s (not saved: choose them again)")
+                               % {"label": field.label}, ", ".join(chosen)))
     return format_html_join(mark_safe("<br>"), "<strong>{}</strong>: {}", values)
+
+
+def _posted_version(form) -> int | None:
+    try:
+        return int(form.data.get(form.add_prefix("version"), ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _opened_on_older_version(form, appeal) -> bool:
+    """The form was opened before the message last changed, and the action is one the
+    workflow table versions (comments are not). Its input may no longer fit the message
+    (the status moved on, a choice went away), so it is answered as the write path
+    answers a stale form rather than with the form's own errors."""
+    row = table.find(appeal.status, form.action)
+    versioned = row.versioned if row is not None else True
+    posted = _posted_version(form)
+    return versioned and posted is not None and posted != appeal.version
+
+
+def _outdated_page(request, pk, form, form_class, reason: str):
+    """409: the message changed under the form. The page is shown as it is now, with
+    the user's input above it and, if the action is still open to them, in its form."""
+    messages.error(request, reason)
+    appeal_policy.forget(request.user)
+    fresh = get_appeal(request, pk)
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = fresh.version
+    kept = form_class(data, appeal=fresh)
+    kept.is_valid()
+    return render_page(request, fresh, bound=kept, unsent=_unsent_text(form), status=409)
 
 
 @require_POST
@@ -148,20 +223,14 @@ def appeal_action(request, pk, action):
         raise Http404
     form = form_class(request.POST, request.FILES, appeal=appeal)
     if not form.is_valid():
+        if _opened_on_older_version(form, appeal):
+            stale = StaleVersion(last_changed_by(appeal))
+            return _outdated_page(request, pk, form, form_class, str(stale))
         return render_page(request, appeal, bound=form, status=400)
     try:
         form.run(request.user)
     except StaleVersion as stale:
-        messages.error(request, str(stale))
-        appeal_policy.forget(request.user)
-        fresh = get_appeal(request, pk)
-        data = request.POST.copy()
-        data[form.add_prefix("version")] = fresh.version
-        # The user's input stays in the form if the action is still open to them, and is
-        # shown above the page in any case.
-        kept = form_class(data, appeal=fresh)
-        kept.is_valid()
-        return render_page(request, fresh, bound=kept, unsent=_unsent_text(form), status=409)
+        return _outdated_page(request, pk, form, form_class, str(stale))
     except WorkflowError as refused:
         form.add_error(None, str(refused))
         return render_page(request, appeal, bound=form, status=400)
