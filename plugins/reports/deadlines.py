@@ -1,23 +1,25 @@
 """The deadline compliance report, per organisation (definitions: `measures`).
 
-Queries, whatever the number of messages: the regions in scope and their calendars (the
-`region_working_days` hook, a few per region), one aggregate per organisation with the
-totals (GROUPING SETS, PostgreSQL; the ORM's two queries elsewhere, without the
-percentiles), and one for the previous period's on-time shares (the ranking's change).
+It reads the messages' facts (plugins.reports.facts), where each message's first answer,
+whether it was on time, its working days to answer (the region's calendar), redirects,
+time lost and postponement were computed once. Three queries whatever the number of
+messages: one aggregate per organisation with the totals (GROUPING SETS, percentiles
+included), the organisations' names, and the previous period's on-time shares (the
+ranking's change). PostgreSQL only.
 """
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import Appeal, Region
+from cms.models import Organisation
 from cms.models.appeals import RUNNING_STATUSES
 
-from . import measures
-from .filters import ReportFilters
+from .facts import grouped
+from .filters import ReportFilters, ReportScope
+from .models import AppealFact
 from .results import DAYS, SHARE, TEXT, Chart, Column, ReportResult, Table
 
 COLUMNS = (
@@ -45,31 +47,40 @@ RANKING = (
 LINKED = {"received": None, "answered": "answered", "on_time": "on_time", "late": "late",
           "overdue": "overdue", "postponed": "postponed",
           "redirects_per_message": "redirected", "redirect_loss_days": "redirected"}
+# The totals of no messages at all.
+EMPTY = {"received": 0, "answered": 0, "on_time": 0, "late": 0, "overdue": 0,
+         "postponed": 0, "redirect_sum": None, "loss": None}
 
 
-def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
+def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
     now = timezone.now()
-    received = appeals.filter(filters.period_q())
-    annotated = received.annotate(answered_at=measures.first_answer_at(),
-                                  redirects=measures.redirect_count(),
-                                  loss_hours=measures.redirect_loss_hours(),
-                                  was_postponed=measures.postponed())
-    if measures.computes_percentiles():
-        regions = ([filters.region] if filters.region else
-                   list(Region.objects.filter(Exists(received.filter(region_id=OuterRef("pk"))))))
-        numbers = measures.working_day_numbers(
-            regions, filters.since, max(filters.until, now.astimezone(filters.tzinfo).date()))
-        per_org, total = grouped_in_postgresql(annotated, numbers, now)
-    else:
-        figures = figures_of(now)
-        per_org = (annotated.order_by().values("organisation_id", "organisation__name")
-                   .annotate(**figures).order_by("organisation__name"))
-        total = annotated.order_by().aggregate(**figures)
+    found = grouped(scope.rows(AppealFact).values(
+        "organisation_id", "answered_at", "on_time", "status", "deadline", "postponed",
+        "redirects", "loss_hours", "working_days"),
+        {"organisation_id": "r.organisation_id"}, [("organisation_id",), ()], {
+            "received": "count(*)",
+            "answered": "count(*) FILTER (WHERE r.answered_at IS NOT NULL)",
+            "on_time": "count(*) FILTER (WHERE r.on_time)",
+            "late": "count(*) FILTER (WHERE NOT r.on_time)",
+            "overdue": "count(*) FILTER (WHERE r.status = ANY(%s) AND r.deadline < %s)",
+            "postponed": "count(*) FILTER (WHERE r.postponed)",
+            "redirect_sum": "sum(r.redirects)",
+            "loss": "avg(r.loss_hours) FILTER (WHERE r.redirects > 0)",
+            "median": "percentile_cont(0.5) WITHIN GROUP (ORDER BY r.working_days)",
+            "p90": "percentile_cont(0.9) WITHIN GROUP (ORDER BY r.working_days)",
+        }, (list(RUNNING_STATUSES), now))
+    names = dict(Organisation.objects.filter(
+        pk__in={row["organisation_id"] for row in found if row["set"] == 0})
+        .values_list("pk", "name"))
+    per_org = sorted(({**row, "organisation__name": names.get(row["organisation_id"], "")}
+                      for row in found if row["set"] == 0),
+                     key=lambda row: row["organisation__name"])
+    total = next((row for row in found if row["set"] == 1), None) or EMPTY
     rows = [as_row(row, {"org": row["organisation_id"]}) for row in per_org]
     total = as_row(total, {})
     total["organisation"] = _("Total")
 
-    previous = previous_shares(filters, appeals)
+    previous = previous_shares(filters, scope)
     ranked = sorted((row for row in rows if row["answered"]),
                     key=lambda row: (-row["on_time_share"], row["organisation"]))
     ranking = []
@@ -94,67 +105,6 @@ def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
     )
 
 
-def grouped_in_postgresql(annotated: QuerySet[Appeal], numbers: str, now
-                          ) -> tuple[list[dict], dict]:
-    """Per organisation and in total (GROUPING SETS), in one query. Each message's
-    values (its first answer, redirects, ...) come from a derived table, so each
-    correlated subquery runs once per message: the ORM would repeat it inside every
-    aggregate that reads it."""
-    inner = annotated.order_by().values(
-        org=F("organisation_id"), org_name=F("organisation__name"), due=F("deadline"),
-        state=F("status"), registered=F("created_at"), region_pk=F("region_id"),
-        zone=F("region__time_zone"), answered=F("answered_at"), redirect_n=F("redirects"),
-        loss_h=F("loss_hours"), is_postponed=F("was_postponed"))
-    inner_sql, inner_params = inner.query.sql_with_params()
-
-    def number(moment: str) -> str:
-        return (f"(%s::jsonb ->> (m.region_pk::text || ':' || "
-                f"((m.{moment} AT TIME ZONE m.zone)::date)::text))::int")
-
-    sql = f"""
-        SELECT org AS organisation_id, org_name AS organisation__name,
-               GROUPING(org, org_name) AS is_total,
-               COUNT(*) AS received,
-               COUNT(*) FILTER (WHERE answered IS NOT NULL) AS answered,
-               COUNT(*) FILTER (WHERE answered IS NOT NULL
-                                AND (due IS NULL OR answered <= due)) AS on_time,
-               COUNT(*) FILTER (WHERE answered > due) AS late,
-               COUNT(*) FILTER (WHERE state = ANY(%s) AND due < %s) AS overdue,
-               COUNT(*) FILTER (WHERE is_postponed) AS postponed,
-               SUM(redirect_n) AS redirect_sum,
-               AVG(loss_h) FILTER (WHERE redirect_n > 0) AS loss,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY wd) AS median,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY wd) AS p90
-        FROM (SELECT m.*, {number("answered")} - {number("registered")} AS wd
-              FROM ({inner_sql}) m) t
-        GROUP BY GROUPING SETS ((org, org_name), ())
-    """
-    params = [list(RUNNING_STATUSES), now, numbers, numbers, *inner_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
-        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    per_org = sorted((row for row in found if not row["is_total"]),
-                     key=lambda row: row["organisation__name"] or "")
-    total = next(row for row in found if row["is_total"])
-    return per_org, total
-
-
-def figures_of(now) -> dict:
-    answered = Q(answered_at__isnull=False)
-    return {
-        "received": Count("pk"),
-        "answered": Count("pk", filter=answered),
-        "on_time": Count("pk", filter=answered & (Q(deadline__isnull=True)
-                                                  | Q(answered_at__lte=F("deadline")))),
-        "late": Count("pk", filter=answered & Q(answered_at__gt=F("deadline"))),
-        "overdue": Count("pk", filter=Q(status__in=RUNNING_STATUSES, deadline__lt=now)),
-        "postponed": Count("pk", filter=Q(was_postponed=True)),
-        "redirect_sum": Sum("redirects"),
-        "loss": Avg("loss_hours", filter=Q(redirects__gt=0)),
-    }
-
-
 def as_row(row: dict, link: dict) -> dict:
     received, answered = row["received"] or 0, row["answered"] or 0
     out = {
@@ -174,13 +124,11 @@ def as_row(row: dict, link: dict) -> dict:
     return out
 
 
-def previous_shares(filters: ReportFilters, appeals) -> dict[int, float]:
+def previous_shares(filters: ReportFilters, scope: ReportScope) -> dict[int, float]:
     """Each organisation's share answered on time over the previous period."""
-    earlier = (appeals.filter(filters.previous().period_q())
-               .annotate(answered_at=measures.first_answer_at())
+    earlier = (scope.rows(AppealFact, period=False).filter(filters.previous().period_q())
                .order_by().values("organisation_id")
                .annotate(answered=Count("pk", filter=Q(answered_at__isnull=False)),
-                         on_time=Count("pk", filter=Q(answered_at__isnull=False) & (
-                             Q(deadline__isnull=True) | Q(answered_at__lte=F("deadline"))))))
+                         on_time=Count("pk", filter=Q(on_time=True))))
     return {row["organisation_id"]: round(row["on_time"] / row["answered"], 4)
             for row in earlier if row["answered"]}

@@ -6,20 +6,24 @@ channel and fast track yes/no, plus the time step of the volume series. `ReportF
 reads them from a request's GET; `as_query()` writes them back, so a figure's link to its
 messages carries the same filters.
 
-`scoped_appeals(user, filters)` is what every report, export and message list starts from:
+`report_scope(user, filters)` is what every report, export and message list starts from:
 the messages the permission policy lets `user` see through a reporting role (a curator:
 their region; a head: their organisation; a superuser, the national operator: every
-region), narrowed by the filters. Visibility is cms.permissions' answer, never decided here.
+region), narrowed by the filters. Visibility is cms.permissions' answer (its `scope` per
+role), never decided here. The scope is a condition on `cms.Appeal`'s field names, so it
+applies as well to the reports' facts (plugins/reports/models.py), which keep those names:
+`scope.rows(AppealFact)` are the facts of exactly the messages `scope.rows(Appeal)` are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,7 +39,7 @@ from cms.models import (
     Subcategory,
     Territory,
 )
-from cms.permissions.policy import appeals_for_roles, staff_region_ids, user_roles
+from cms.permissions.policy import scope, staff_region_ids, user_roles
 
 # The roles that read reports: curators over their regions, heads over their organisations
 # (superusers hold every role). Moderators, coordinators and executors work queues.
@@ -55,11 +59,23 @@ def may_see_reports(user) -> bool:
     return bool(user_roles(user) & REPORT_ROLES)
 
 
+def visible_q(user) -> Q:
+    """The messages `user` may report on, as a condition on Appeal's field names: the
+    policy's scopes of the reporting roles OR-ed (as `appeals_for_roles` does), in the
+    regions where the reports plugin is on."""
+    combined: Q | None = None
+    for role in sorted(REPORT_ROLES & user_roles(user)):
+        found = scope(user, role)
+        if found is not None:
+            combined = found if combined is None else combined | found
+    if combined is None:
+        return Q(pk__in=[])
+    return combined & Q(region_id__in=enabled_region_ids("reports"))
+
+
 def visible_appeals(user) -> QuerySet[Appeal]:
-    """The messages `user` may report on: the policy's scopes of the reporting roles, in
-    the regions where the reports plugin is on."""
-    return appeals_for_roles(user, REPORT_ROLES).filter(
-        region_id__in=enabled_region_ids("reports"))
+    """The messages `user` may report on."""
+    return Appeal.objects.filter(visible_q(user))
 
 
 @dataclass(frozen=True)
@@ -170,11 +186,37 @@ class ReportFilters:
         return out
 
 
+@dataclass(frozen=True)
+class ReportScope:
+    """What one user's report counts: the filters, and the messages they may see.
+
+    A report's `compute(filters, scope)` reads `scope.rows(Model)`: the rows of any model
+    with Appeal's field names (`cms.Appeal`, `AppealFact`, `RatingFact`, ...) within the
+    user's scope, narrowed by every filter (and the period unless `period=False`:
+    reports that compare periods apply `filters.period_q()` themselves)."""
+
+    user: Any
+    filters: ReportFilters
+    visible: Q
+
+    def rows(self, model: type[Model] = Appeal, *, period: bool = True) -> QuerySet:
+        return self.filters.narrow(model.objects.filter(self.visible), period=period)
+
+    @property
+    def appeals(self) -> QuerySet[Appeal]:
+        """The messages in scope, narrowed by every filter but the period."""
+        return self.rows(Appeal, period=False)
+
+
+def report_scope(user, filters: ReportFilters) -> ReportScope:
+    return ReportScope(user=user, filters=filters, visible=visible_q(user))
+
+
 def scoped_appeals(user, filters: ReportFilters, *, period: bool = True
                    ) -> QuerySet[Appeal]:
     """The messages `user` may report on, narrowed by `filters` (and by their period
-    unless `period=False`: reports that compare periods apply it themselves)."""
-    return filters.narrow(visible_appeals(user), period=period)
+    unless `period=False`)."""
+    return report_scope(user, filters).rows(Appeal, period=period)
 
 
 class ReportFiltersForm(forms.Form):

@@ -109,3 +109,8 @@ class FactsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+# The problem points' own facts (plugins/reports/problem_facts.py, migration 0003), imported
+# here so that Django registers them with the app.
+from .problem_facts import ProblemFact, ProblemPlace  # noqa: E402,F401

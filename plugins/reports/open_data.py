@@ -14,8 +14,9 @@ What is published, and what is not:
 
 The month is the message's month of registration in the region's time zone (a rating's
 month is the month it was given, as the rating dataset counts it). Everything is
-aggregated in SQL: one GROUP BY over the messages, one over the published answers, and
-the rating dataset's own query.
+aggregated in SQL over the reports' facts (plugins.reports.facts, as of their last
+refresh): one GROUP BY over the messages' facts, one over the ratings' facts (where the
+rating plugin is on), and the names.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.kernel.reports import dataset_rows, report_datasets
-from cms.models import Answer, Appeal, Category, Organisation, Region
+from cms.kernel.reports import report_datasets
+from cms.models import Category, Organisation, Region
 from cms.models.appeals import RUNNING_STATUSES
+
+from .models import AppealFact, RatingFact
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -118,29 +121,16 @@ def share(part: int, whole: int) -> float | None:
 def compute(region: Region, now: datetime | None = None) -> OpenData:
     now = now or timezone.now()
     since, until, months = month_bounds(region, now)
-    zone = region.tzinfo
-    received = (Appeal.objects
+    received = (AppealFact.objects
                 .filter(region_id=region.pk, created_at__gte=since, created_at__lt=until)
-                .annotate(month=TruncMonth("created_at", tzinfo=zone))
+                .annotate(month=TruncMonth("created_day"))
                 .values("month", "organisation_id", "category_id")
                 .annotate(received=Count("pk"),
                           overdue=Count("pk", filter=Q(status__in=RUNNING_STATUSES,
-                                                       deadline__lt=now)))
+                                                       deadline__lt=now)),
+                          answered=Count("pk", filter=Q(answered_at__isnull=False)),
+                          on_time=Count("pk", filter=Q(on_time=True)))
                 .order_by())
-    # Any published answer no later than the deadline means the first one was too.
-    answered = (Answer.objects
-                .filter(appeal__region_id=region.pk, appeal__created_at__gte=since,
-                        appeal__created_at__lt=until, is_published=True,
-                        published_at__isnull=False)
-                .annotate(month=TruncMonth("appeal__created_at", tzinfo=zone))
-                .values("month", "appeal__organisation_id", "appeal__category_id")
-                .annotate(answered=Count("appeal_id", distinct=True),
-                          on_time=Count("appeal_id", distinct=True,
-                                        filter=Q(appeal__deadline__isnull=True)
-                                        | Q(published_at__lte=F("appeal__deadline"))))
-                .order_by())
-    answers = {(row["month"], row["appeal__organisation_id"], row["appeal__category_id"]):
-               row for row in answered}
     groups = list(received)
     organisations = dict(Organisation.objects.filter(
         pk__in={row["organisation_id"] for row in groups}).values_list("pk", "name"))
@@ -152,17 +142,15 @@ def compute(region: Region, now: datetime | None = None) -> OpenData:
 
     rows = []
     for group in groups:
-        month = timezone.localtime(group["month"], zone).strftime("%Y-%m")
-        key = (group["month"], group["organisation_id"], group["category_id"])
-        answer = answers.get(key, {"answered": 0, "on_time": 0})
+        month = group["month"].strftime("%Y-%m")
         row = {
             "month": month,
             "organisation": organisations.get(group["organisation_id"], ""),
             "category": categories.get(group["category_id"], ""),
             "received": suppressed(group["received"]),
-            "answered": suppressed(answer["answered"]),
-            "answered_on_time": suppressed(answer["on_time"]),
-            "on_time_share": share(answer["on_time"], answer["answered"]),
+            "answered": suppressed(group["answered"]),
+            "answered_on_time": suppressed(group["on_time"]),
+            "on_time_share": share(group["on_time"], group["answered"]),
             "overdue_now": suppressed(group["overdue"]),
         }
         if with_ratings:
@@ -178,14 +166,15 @@ def compute(region: Region, now: datetime | None = None) -> OpenData:
 
 def rating_cells(region: Region, since: datetime, until: datetime
                  ) -> dict[tuple[str, int, int], tuple[int, float]]:
-    """(month, organisation id, category id) → (ratings, sum of scores), summed over the
-    dataset's executors (who answered is not published)."""
-    cells: dict[tuple[str, int, int], tuple[int, float]] = {}
-    for row in dataset_rows(RATING_DATASET, [region.pk], since, until):
-        key = (row["period"], row["organisation_id"], row["category_id"])
-        count, total = cells.get(key, (0, 0.0))
-        cells[key] = (count + row["ratings"], total + row["average_score"] * row["ratings"])
-    return cells
+    """(month rated, organisation id, category id) → (ratings, sum of scores) of the
+    ratings of messages registered in [since, until), as the rating dataset counts them,
+    summed over executors (who answered is not published)."""
+    cells = (RatingFact.objects
+             .filter(region_id=region.pk, created_at__gte=since, created_at__lt=until)
+             .values("rated_month", "organisation_id", "category_id")
+             .annotate(count=Count("pk"), total=Sum("score")).order_by())
+    return {(cell["rated_month"].strftime("%Y-%m"), cell["organisation_id"],
+             cell["category_id"]): (cell["count"], float(cell["total"])) for cell in cells}
 
 
 def schema(data: OpenData) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 admin views, the exports, `manage.py bench_reports` and the open-data page all read.
 
 A report is a `Report` (plugins.reports.results): a key, a title, and
-`compute(filters, appeals) -> ReportResult`, where `appeals` is `scoped_appeals(user, filters, period=False)` (the messages in the
-user's scope narrowed by every filter but the period: reports that compare a period
-with the previous one apply `filters.period_q()` themselves). A result holds
+`compute(filters, scope) -> ReportResult`, where `scope` is `report_scope(user, filters)`
+(plugins.reports.filters): `scope.rows(Model, period=...)` are the rows of the messages in
+the user's scope narrowed by the filters, read from the reports' facts
+(`AppealFact`, `RatingFact`) or from `cms.Appeal` (`scope.appeals`). A result holds
 
 - `tables`: each with its columns (key, label, kind) — the export's columns, in Russian
   through the catalogue — and rows (dicts keyed by column). A row's `_links` maps a
@@ -14,7 +15,8 @@ with the previous one apply `filters.period_q()` themselves). A result holds
 - `notice`: a sentence shown instead of figures that cannot be given (rating off).
 
 Every compute aggregates in SQL with a constant number of queries, whatever the number
-of messages; nothing loops over messages in Python.
+of messages; nothing loops over messages in Python. The facts are as fresh as their last
+refresh (`plugins.reports.facts`, every few minutes); each report page says when.
 """
 
 from __future__ import annotations

@@ -9,11 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
-
-from cms.models import Appeal
-
-from .filters import ReportFilters
+from .filters import ReportFilters, ReportScope
 
 TEXT, NUMBER, SHARE, DAYS, HOURS = "text", "number", "share", "days", "hours"
 
@@ -61,4 +57,4 @@ class Report:
     key: str
     title: Any
     description: Any
-    compute: Callable[[ReportFilters, QuerySet[Appeal]], ReportResult]
+    compute: Callable[[ReportFilters, ReportScope], ReportResult]

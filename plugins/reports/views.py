@@ -2,7 +2,7 @@
 tables, its exports, and the messages behind a figure.
 
 Who may open them: the reporting roles (`filters.may_see_reports`); what they count: the
-messages the permission policy lets the user see (`filters.scoped_appeals`).
+messages the permission policy lets the user see (`filters.report_scope`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET
 
 from . import charts, exports
 from .drilldown import drilldown_q
-from .filters import ReportFiltersForm, may_see_reports, scoped_appeals
+from .facts import refreshed_at
+from .filters import ReportFiltersForm, may_see_reports, report_scope, scoped_appeals
 from .formatting import display
 from .registry import REPORTS, get_report
 
@@ -50,7 +51,7 @@ def _filters(request):
 @require_GET
 def index(request):
     _allowed(request)
-    form, filters = _filters(request)
+    _form, filters = _filters(request)
     query = urlencode(filters.as_query())
     return render(request, "reports/admin/index.html", {
         "reports": [(report, f'{reverse("reports_admin:report", args=[report.key])}?{query}')
@@ -64,7 +65,7 @@ def report_view(request, key: str):
     _allowed(request)
     report = _report_or_404(key)
     form, filters = _filters(request)
-    result = report.compute(filters, scoped_appeals(request.user, filters, period=False))
+    result = report.compute(filters, report_scope(request.user, filters))
     base_query = filters.as_query()
     messages_url = reverse("reports_admin:messages")
     charted = {chart.table: chart for chart in result.charts}
@@ -82,9 +83,20 @@ def report_view(request, key: str):
     return render(request, "reports/admin/report.html", {
         "report": report, "reports": REPORTS, "form": form, "filters": filters,
         "result": result, "sections": sections, "page_title": report.title,
+        # The figures are the facts' as of their last refresh: the page says when.
+        "facts_at": facts_time(refreshed_at(), filters.tzinfo),
         "csv_url": f'{reverse("reports_admin:export", args=[key, "csv"])}?{export_query}',
         "xlsx_url": f'{reverse("reports_admin:export", args=[key, "xlsx"])}?{export_query}',
     })
+
+
+def facts_time(moment, zone) -> str | None:
+    """When the facts were refreshed, on the report's clock: the time of day when it is
+    today there, else the date too."""
+    if moment is None:
+        return None
+    local, today = timezone.localtime(moment, zone), timezone.localtime(timezone.now(), zone)
+    return f"{local:%H:%M}" if local.date() == today.date() else f"{local:%d.%m.%Y %H:%M}"
 
 
 def cells(row: dict, table, base_query: dict, messages_url: str) -> list[dict]:
@@ -107,7 +119,7 @@ def export(request, key: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _form, filters = _filters(request)
-    result = report.compute(filters, scoped_appeals(request.user, filters, period=False))
+    result = report.compute(filters, report_scope(request.user, filters))
     return exports.response(report, filters, result, fmt)
 
 

@@ -36,6 +36,7 @@ from cms.models import (
     Status,
 )
 from plugins.rating.models import Rating
+from plugins.reports import facts
 from plugins.reports.filters import ReportFilters
 from tests import factories
 from tests.workflow.builders import citizen, other_region, staff_member
@@ -122,13 +123,16 @@ def build() -> DataSet:
     rate(m[1], 5, executor)
     rate(m[2], 2, executor)
     rate(m[5], 4, executor)
-    return DataSet(
+    data = DataSet(
         messages=m,
         curator=staff_member("rep-curator", "cur", Role.CURATOR),
         head=staff_member("rep-head", "minzdrav", Role.HEAD),
         executor=executor,
         other_curator=staff_member("rep-other", "other-org", Role.CURATOR, region=other),
     )
+    # The reports read the facts, as the scheduled refresh leaves them.
+    facts.refresh(full=True)
+    return data
 
 
 def period(**kwargs) -> ReportFilters:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cms.models import Status
 from cms.portal.demo import create_demo_pages
 from plugins.rating.models import Rating
+from plugins.reports import facts
 from plugins.reports.open_data import compute
 from tests.rating.answered import answered
 from tests.workflow.builders import message
@@ -39,6 +40,7 @@ def figures(demo):
     for _ in range(2):
         message(Status.ON_MODERATION, organisation_code="adm-staromlynsk",
                 territory_code="staromlynsk", text=TEXT, address=ADDRESS)
+    facts.refresh(full=True)  # open data reads the facts, as the scheduled refresh leaves them
     return demo
 
 

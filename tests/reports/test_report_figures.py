@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from cms.models import Territory
-from plugins.reports.filters import scoped_appeals
+from plugins.reports.filters import report_scope, scoped_appeals
 from plugins.reports.registry import REPORTS, get_report
 from plugins.reports.satisfaction import RATING_OFF
 from tests import factories
@@ -20,7 +20,7 @@ def data(demo):
 
 
 def run(key, user, filters):
-    return get_report(key).compute(filters, scoped_appeals(user, filters, period=False))
+    return get_report(key).compute(filters, report_scope(user, filters))
 
 
 def counts(table):

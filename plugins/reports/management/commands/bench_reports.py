@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from cms.models import Appeal, Category, Region, Role
 from plugins.reports import open_data
-from plugins.reports.filters import ReportFilters, scoped_appeals
+from plugins.reports.filters import ReportFilters, report_scope, scoped_appeals
 from plugins.reports.registry import REPORTS
 
 OPEN_DATA = "open-data"
@@ -164,7 +164,7 @@ class Command(BaseCommand):
                     # As the report's page does: the user's scope, then the report.
                     cases.append(Case(report.key, scope, label, bare=bare,
                                       call=lambda r=report, f=filters, u=user: r.compute(
-                                          f, scoped_appeals(u, f, period=False))))
+                                          f, report_scope(u, f))))
         if not wanted or OPEN_DATA in wanted:
             now = timezone.now()
             months_since, months_until, _months = open_data.month_bounds(region, now)
@@ -213,8 +213,8 @@ COLUMNS = ("report", "as", "filters", "queries", "median ms", "bare ms", "x bare
 
 
 def table(region, messages: int, repeat: int, figures: list[Figure]) -> list[str]:
-    lines = [f"region {region.code}: {messages:,} messages; median of {repeat} run(s) "
-             "after a warm-up; bare = GROUP BY status over the same rows"]
+    lines = [(f"region {region.code}: {messages:,} messages; median of {repeat} run(s) "
+              "after a warm-up; bare = GROUP BY status over the same rows")]
     rows = [COLUMNS]
     for figure in figures:
         if figure.error:
