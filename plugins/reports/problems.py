@@ -1,24 +1,36 @@
 """The problem points report: what grows fastest, where messages repeat, what is similar.
 
 - growth: messages per subcategory and per territory in the period against the previous
-  period of the same length (one query each, both periods counted at once), the largest
-  increases first;
+  period of the same length, the largest increases first: one query over both periods,
+  grouped by subcategory and territory at once (a few thousand pairs), summed each way;
 - repeated places: a territory and an address with two messages or more in the period
   (one query);
-- similar messages: `plugins.reports.similar.similar_groups` (pg_trgm), each group
-  opening its messages.
+- similar messages: the groups of similar texts at one place and subcategory, each
+  opening its messages (one query, then one for the names).
+
+On PostgreSQL every figure is read from the report's own facts
+(`plugins.reports.problem_facts`: one narrow row per message with its place and its
+group, kept by a django-q2 task), through the user's scope and the filters like any
+other facts: a handful of narrow columns instead of the messages' text and a trigram
+comparison per report. Elsewhere (SQLite, the demo) the same figures are computed from
+the messages directly (`plugins.reports.similar.similar_groups`).
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from collections import defaultdict
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import Appeal
+from cms.models import Subcategory, Territory
 
-from .filters import ReportFilters
+from .filters import ReportFilters, ReportScope
+from .problem_facts import ProblemFact, ProblemPlace
 from .results import TEXT, Chart, Column, ReportResult, Table
-from .similar import similar_groups
+from .similar import place_key, similar_groups
 
 TOP = 10
 PLACES = 20
@@ -31,69 +43,151 @@ GROWTH_COLUMNS = (
 )
 
 
-def compute(filters: ReportFilters, appeals: QuerySet[Appeal]) -> ReportResult:
-    received = appeals.filter(filters.period_q())
-    tables = [
-        growth(filters, appeals, "subcategories", _("Fastest-growing subcategories"),
-               _("Subcategory"), ("subcategory_id", "subcategory__code", "subcategory__name"),
-               lambda row: f'{row["subcategory__code"]} {row["subcategory__name"]}',
-               lambda row: {"sub": row["subcategory_id"]}),
-        growth(filters, appeals, "territories", _("Fastest-growing territories"),
-               _("Territory"), ("territory_id", "territory__name"),
-               lambda row: row["territory__name"],
-               lambda row: {"ter": row["territory_id"]}),
-        repeated_places(received),
-        similar_table(received),
-    ]
+def uses_facts() -> bool:
+    """The facts are kept on PostgreSQL only (pg_trgm, upserts)."""
+    return connection.vendor == "postgresql"
+
+
+def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
+    if uses_facts():
+        rows = scope.rows(ProblemFact, period=False)
+        place_rows, similar_rows = places_from_facts(filters, rows), similar_from_facts(
+            filters, rows)
+    else:
+        received = scope.appeals.filter(filters.period_q())
+        rows = scope.appeals
+        place_rows, similar_rows = places_direct(received), similar_direct(received)
+    subcategories, territories = growth(filters, rows)
+    tables = [subcategories, territories, places_table(place_rows),
+              similar_table(similar_rows)]
     charts = [Chart("subcategories", "grouped", _("Fastest-growing subcategories"), "label",
                     ("previous", "current"))]
     return ReportResult(tables=tables, charts=charts)
 
 
-def growth(filters, appeals, key, title, label, group, name_of, link_of) -> Table:
+# --- growth ---------------------------------------------------------------------------
+
+
+def growth(filters: ReportFilters, rows) -> tuple[Table, Table]:
+    """Both growth tables from one query: counts per (subcategory, territory) pair in
+    both periods, summed by subcategory and by territory here (a few thousand pairs at
+    most, where two queries would read the period's rows twice)."""
     previous = filters.previous()
-    both = appeals.filter(previous.period_q() | filters.period_q())
-    counted = (both.order_by().values(*group)
+    counted = (rows.filter(previous.period_q() | filters.period_q()).order_by()
+               .values_list("subcategory_id", "territory_id")
                .annotate(current=Count("pk", filter=filters.period_q()),
                          previous=Count("pk", filter=previous.period_q())))
+    by_subcategory: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_territory: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for subcategory_id, territory_id, current, before in counted:
+        for totals, key in ((by_subcategory, subcategory_id), (by_territory, territory_id)):
+            totals[key][0] += current
+            totals[key][1] += before
+    subcategory_names = {pk: f"{code} {name}" for pk, code, name in Subcategory.objects
+                         .filter(pk__in=grown(by_subcategory))
+                         .values_list("pk", "code", "name")}
+    territory_names = dict(Territory.objects.filter(pk__in=grown(by_territory))
+                           .values_list("pk", "name"))
+    return (growth_table("subcategories", _("Fastest-growing subcategories"),
+                         _("Subcategory"), by_subcategory, subcategory_names, "sub"),
+            growth_table("territories", _("Fastest-growing territories"), _("Territory"),
+                         by_territory, territory_names, "ter"))
+
+
+def grown(totals: dict[int, list[int]]) -> list[int]:
+    return [key for key, (current, before) in totals.items() if current > before]
+
+
+def growth_table(key, title, label, totals, names, parameter) -> Table:
     rows = []
-    for row in counted:
-        change = row["current"] - row["previous"]
-        if change <= 0:
-            continue
+    for pk in grown(totals):
+        current, before = totals[pk]
+        change = current - before
         rows.append({
-            "label": name_of(row), "current": row["current"], "previous": row["previous"],
+            "label": names.get(pk, ""), "current": current, "previous": before,
             "growth": change,
-            "growth_share": round(change / row["previous"] * 100, 1) if row["previous"]
-            else None,
-            "_links": {"current": link_of(row)},
+            "growth_share": round(change / before * 100, 1) if before else None,
+            "_links": {"current": {parameter: pk}},
         })
     rows.sort(key=lambda row: (-row["growth"], row["label"]))
     return Table(key, title, (Column("label", label, TEXT), *GROWTH_COLUMNS), rows[:TOP])
 
 
-def repeated_places(received) -> Table:
-    places = (received.exclude(address="").order_by()
-              .values("territory_id", "territory__name", "address")
-              .annotate(count=Count("pk")).filter(count__gte=2)
-              .order_by("-count", "territory__name", "address")[:PLACES])
-    rows = [{"territory": row["territory__name"], "address": row["address"],
-             "count": row["count"],
+# --- repeated places --------------------------------------------------------------------
+
+
+def places_from_facts(filters: ReportFilters, rows) -> list[dict]:
+    """[{territory_id, territory, address, count}], the busiest first: one query for the
+    counts per place, one for the places' names."""
+    counted = list(rows.filter(filters.period_q(), place__isnull=False).order_by()
+                   .values("place_id").annotate(count=Count("pk"))
+                   .filter(count__gte=2).order_by("-count", "place_id")[:PLACES])
+    places = {place.pk: place for place in ProblemPlace.objects.filter(
+        pk__in=[row["place_id"] for row in counted]).select_related("territory")}
+    found = [{"territory_id": places[row["place_id"]].territory_id,
+              "territory": places[row["place_id"]].territory.name,
+              "address": places[row["place_id"]].address, "count": row["count"]}
+             for row in counted]
+    return sorted(found, key=lambda row: (-row["count"], row["territory"], row["address"]))
+
+
+def places_direct(received) -> list[dict]:
+    """The same from the messages (the address compared as a place: trimmed, any case)."""
+    counted = (received.exclude(address="").order_by()
+               .values("territory_id", "territory__name", key=place_key())
+               .annotate(count=Count("pk"), address=Max("address")).filter(count__gte=2)
+               .order_by("-count", "territory__name", "key")[:PLACES])
+    return [{"territory_id": row["territory_id"], "territory": row["territory__name"],
+             "address": row["address"].strip(), "count": row["count"]} for row in counted]
+
+
+def places_table(found: list[dict]) -> Table:
+    rows = [{"territory": row["territory"], "address": row["address"], "count": row["count"],
              "_links": {"count": {"ter": row["territory_id"], "address": row["address"]}}}
-            for row in places]
+            for row in found]
     return Table("places", _("Places with repeated messages"),
                  (Column("territory", _("Territory"), TEXT),
                   Column("address", _("Address"), TEXT), Column("count", _("Messages"))),
                  rows)
 
 
-def similar_table(received) -> Table:
-    rows = [{"subcategory": group.subcategory, "territory": group.territory,
-             "address": group.address, "count": group.count,
-             "_links": {"count": {"ids": ",".join(map(str, group.appeal_ids))}}}
+# --- similar messages -------------------------------------------------------------------
+
+
+def similar_from_facts(filters: ReportFilters, rows) -> list[dict]:
+    """The largest groups with two members or more among the rows of the period (a
+    group's members are counted within the filters and scope), then their names."""
+    counted = list(rows.filter(filters.period_q(), similar_group__isnull=False).order_by()
+                   .values("similar_group")
+                   .annotate(count=Count("pk"), ids=ArrayAgg("pk", order_by="pk"),
+                             last=Max("pk"))
+                   .filter(count__gte=2).order_by("-count", "-last")[:SIMILAR_GROUPS])
+    first_ids = [row["ids"][0] for row in counted]
+    about = {fact.pk: fact for fact in ProblemFact.objects.filter(pk__in=first_ids)
+             .select_related("subcategory", "territory", "place")}
+    found = []
+    for row in counted:
+        fact = about[row["ids"][0]]
+        found.append({"subcategory": f"{fact.subcategory.code} {fact.subcategory.name}",
+                      "territory": fact.territory.name, "address": fact.place.address,
+                      "count": row["count"], "ids": row["ids"]})
+    return found
+
+
+def similar_direct(received) -> list[dict]:
+    return [{"subcategory": group.subcategory, "territory": group.territory,
+             "address": group.address, "count": group.count, "ids": group.appeal_ids}
             for group in similar_groups(received, limit=SIMILAR_GROUPS)]
+
+
+def similar_table(found: list[dict]) -> Table:
+    rows = [{"subcategory": row["subcategory"], "territory": row["territory"],
+             "address": row["address"], "count": row["count"],
+             "_links": {"count": {"ids": ",".join(map(str, row["ids"]))}}}
+            for row in found]
     return Table("similar", _("Groups of similar messages"),
                  (Column("subcategory", _("Subcategory"), TEXT),
                   Column("territory", _("Territory"), TEXT),
                   Column("address", _("Address"), TEXT), Column("count", _("Messages"))),
                  rows)
+

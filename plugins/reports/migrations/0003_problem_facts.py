@@ -1,0 +1,103 @@
+"""The problem-points report's facts (plugins/reports/problem_facts.py: places, one narrow
+row per message with its place and its group of similar messages), and two indexes on the
+core's messages for the per-message lookups of similar messages (docs/performance.md):
+
+- `reports_appeal_place_time` (subcategory, territory, created_at): the moderator's
+  possible duplicates read the messages of one subcategory and a few territories within
+  a month of the message, a few dozen rows, instead of a region's month (tens of
+  thousands) through (region, created_at);
+- `reports_appeal_open_place` (subcategory, territory) over open messages only: the
+  citizen's "already reported" reads the open messages of one subcategory and territory
+  (a few percent of them are open) before comparing their addresses.
+
+Plain CREATE INDEX (not CONCURRENTLY): a deploy runs migrations before traffic.
+"""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+# cms.models.appeals.OPEN_STATUSES when this was written (a migration keeps its own copy;
+# `similar.already_reported` filters on the same sorted list).
+OPEN = ", ".join(f"'{status}'" for status in (
+    "in_work", "on_approval", "on_moderation", "postponed", "registered",
+    "sent_to_organisation", "waiting_for_citizen"))
+INDEXES = {
+    "reports_appeal_place_time": "cms_appeal (subcategory_id, territory_id, created_at)",
+    "reports_appeal_open_place": f"cms_appeal (subcategory_id, territory_id) "
+                                 f"WHERE status IN ({OPEN})",
+}
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("cms", "0012_event_internal_note"),
+        ("reports", "0002_report_facts"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="ProblemPlace",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True,
+                                           serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=500)),
+                ("address", models.CharField(max_length=500)),
+                ("region", models.ForeignKey(db_constraint=False,
+                                             on_delete=django.db.models.deletion.DO_NOTHING,
+                                             related_name="+", to="cms.region")),
+                ("territory", models.ForeignKey(db_constraint=False,
+                                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                                related_name="+", to="cms.territory")),
+            ],
+            options={
+                "constraints": [models.UniqueConstraint(fields=("territory", "key"),
+                                                        name="reports_problemplace_unique")],
+            },
+        ),
+        migrations.CreateModel(
+            name="ProblemFact",
+            fields=[
+                ("appeal", models.OneToOneField(db_constraint=False,
+                                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                                primary_key=True, related_name="+",
+                                                serialize=False, to="cms.appeal")),
+                ("created_at", models.DateTimeField()),
+                ("channel", models.CharField(max_length=16)),
+                ("is_fast_track", models.BooleanField()),
+                ("similar_group", models.BigIntegerField(null=True)),
+                ("category", models.ForeignKey(db_constraint=False,
+                                               on_delete=django.db.models.deletion.DO_NOTHING,
+                                               related_name="+", to="cms.category")),
+                ("organisation", models.ForeignKey(
+                    db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    related_name="+", to="cms.organisation")),
+                ("place", models.ForeignKey(db_constraint=False, null=True,
+                                            on_delete=django.db.models.deletion.DO_NOTHING,
+                                            related_name="+", to="reports.problemplace")),
+                ("region", models.ForeignKey(db_constraint=False,
+                                             on_delete=django.db.models.deletion.DO_NOTHING,
+                                             related_name="+", to="cms.region")),
+                ("subcategory", models.ForeignKey(
+                    db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    related_name="+", to="cms.subcategory")),
+                ("territory", models.ForeignKey(db_constraint=False,
+                                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                                related_name="+", to="cms.territory")),
+            ],
+            options={
+                "indexes": [
+                    models.Index(fields=["region", "created_at"],
+                                 name="reports_problem_period"),
+                    models.Index(fields=["place", "subcategory", "created_at"],
+                                 name="reports_problem_place"),
+                    models.Index(condition=models.Q(("similar_group__isnull", False)),
+                                 fields=["region", "created_at"],
+                                 name="reports_problem_grouped"),
+                ],
+            },
+        ),
+        *(migrations.RunSQL(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}",
+                            reverse_sql=f"DROP INDEX IF EXISTS {name}")
+          for name, definition in INDEXES.items()),
+    ]
