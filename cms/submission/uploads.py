@@ -16,10 +16,21 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# Larger photos are refused rather than decoded (a small file can hold a huge bitmap).
+# Larger photos are refused before anything is decoded: the header gives the size, and a
+# small file can hold a huge bitmap.
 MAX_IMAGE_PIXELS = 50_000_000
 # Re-encoded photos are scaled down to this longest side: enough to see a pothole.
 MAX_IMAGE_SIDE = 4096
+# No more pixels than this are decoded at once, so the memory one check takes is bounded
+# (about 50 MB in RGB) whatever the photo: a larger JPEG is decoded at 1/2, 1/4 or 1/8 of
+# its size by the decoder itself (DCT scaling, `Image.draft`), never at full size first.
+# PNG and WebP cannot be decoded smaller, so larger ones are refused; so are progressive
+# JPEGs, whose decoder keeps every coefficient of the full-size image whatever the scale.
+MAX_DECODED_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE
+JPEG_SCALES = (1, 2, 4, 8)
+# Pillow decodes WebP to RGBA and converts that to RGB: two buffers, seven bytes a pixel.
+# Half the pixels keep it within the same memory.
+MAX_DECODED_PIXELS_BY_FORMAT = {"WEBP": MAX_DECODED_PIXELS // 2}
 
 
 @dataclass(frozen=True)
@@ -92,16 +103,18 @@ def check_file(upload, allowed: list[str], max_size: int) -> CleanFile:
             code="file_type",
         )
     upload.seek(0)
-    data = upload.read()
-    if sniff(data[:16]) != claimed:
+    head = upload.read(16)
+    if sniff(head) != claimed:
         raise ValidationError(
             _("“%(name)s” is not really a %(type)s file."),
             params={"name": name, "type": FILE_TYPES[claimed].label},
             code="file_content",
         )
     spec = FILE_TYPES[claimed]
-    if spec.is_image:
-        data = reencode_image(data, spec, name)
+    upload.seek(0)
+    # An image is decoded straight from the upload (a temporary file for large ones):
+    # its original bytes are never all in memory, only the re-encoded result.
+    data = reencode_image(upload, spec, name) if spec.is_image else upload.read()
     return CleanFile(
         original_name=name,
         content_type=spec.content_type,
@@ -111,38 +124,56 @@ def check_file(upload, allowed: list[str], max_size: int) -> CleanFile:
     )
 
 
-def reencode_image(data: bytes, spec: FileType, name: str) -> bytes:
-    """Decode and encode again: orientation applied, metadata dropped."""
+def decode_scale(width: int, height: int) -> int | None:
+    """The JPEG decoder's reduction (1, 2, 4 or 8) that brings the image within
+    MAX_DECODED_PIXELS, or None if even 1/8 does not."""
+    return next((scale for scale in JPEG_SCALES
+                 if -(-width // scale) * -(-height // scale) <= MAX_DECODED_PIXELS), None)
+
+
+def reencode_image(source, spec: FileType, name: str) -> bytes:
+    """Decode once, at most MAX_DECODED_PIXELS, and encode again: scaled to
+    MAX_IMAGE_SIDE, orientation applied, metadata dropped. `source` is a file or bytes."""
     broken = ValidationError(
         _("“%(name)s” is not a readable image."),
         params={"name": name},
         code="file_content",
     )
+    too_large = ValidationError(
+        _("“%(name)s” has too many pixels."),
+        params={"name": name},
+        code="file_too_large",
+    )
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format != spec.pillow_format:
+        with Image.open(getattr(source, "file", source)) as image:
+            if image.format != spec.pillow_format:
                 raise broken
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("“%(name)s” has too many pixels."),
-                    params={"name": name},
-                    code="file_too_large",
-                )
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise too_large
+            scale = 1
+            if image.format == "JPEG" and not image.info.get("progressive"):
+                scale = decode_scale(width, height)
+            limit = MAX_DECODED_PIXELS_BY_FORMAT.get(image.format, MAX_DECODED_PIXELS)
+            if scale is None or -(-width // scale) * -(-height // scale) > limit:
+                raise too_large
+            if scale > 1:
+                image.draft(None, (width // scale, height // scale))
             image.load()
-            image = ImageOps.exif_transpose(image)
+            # In place from here on: each step replaces the pixels instead of keeping a
+            # second full copy next to them.
             image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            ImageOps.exif_transpose(image, in_place=True)
             if spec.pillow_format == "JPEG" and image.mode != "RGB":
                 image = image.convert("RGB")
-            # A fresh image carries no info dict: nothing of the original's metadata.
-            clean = Image.new(image.mode, image.size)
-            clean.paste(image)
-            if image.mode == "P":
-                clean.putpalette(image.getpalette())
+            # Nothing of the original's metadata is written: EXIF (location, camera serial
+            # numbers), XMP, comments and ICC profiles all travel in `info`.
+            image.info = {}
             out = io.BytesIO()
             options = {"quality": 88} if spec.pillow_format in ("JPEG", "WEBP") else {}
-            clean.save(out, format=spec.pillow_format, **options)
+            image.save(out, format=spec.pillow_format, **options)
     except (
         UnidentifiedImageError,
         OSError,
