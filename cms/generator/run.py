@@ -16,6 +16,7 @@ import multiprocessing
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -39,7 +40,7 @@ from cms.models import (
 )
 from cms.permissions.grants import APPEAL_EXECUTOR_PERMISSION
 
-from . import stories
+from . import indexes, stories
 from .rows import GeneratedBatch, write_batch
 from .stories import zipf_weights
 from .writer import TableWriter
@@ -49,6 +50,9 @@ DEFAULT_DAYS = 730
 # Places are less skewed than subcategories: the busiest of 3,000 addresses gets about
 # 1.6% of the messages (a few hundred at one place and subcategory over two years).
 PLACE_SKEW = 0.6
+# From this many messages on, a load into a (nearly) empty database builds its indexes
+# at the end rather than maintaining them (`generate`'s `rebuild_indexes`).
+REBUILD_INDEXES_FROM = 100_000
 
 
 def generated(region, prefix: str = DEFAULT_PREFIX) -> QuerySet[Appeal]:
@@ -151,11 +155,15 @@ class Job:
 def generate(region, count: int, *, seed: int = 7, prefix: str = DEFAULT_PREFIX,
              days: int = DEFAULT_DAYS, end: datetime | None = None, batch: int = 10_000,
              workers: int = 1, progress: Callable[[int], None] | None = None,
-             pm=None) -> dict[str, int]:
+             pm=None, rebuild_indexes: bool | None = None) -> dict[str, int]:
     """Add `count` messages to `region` with their lives up to `end` (default: today's
     midnight, UTC), created over the `days` before it. Returns the rows written per
     model label (plugins' tables included). `workers` > 1 needs PostgreSQL and no
-    open transaction (each worker commits its own batches)."""
+    open transaction (each worker commits its own batches).
+
+    On PostgreSQL, `rebuild_indexes` sets the written tables' secondary indexes aside
+    after the first batch and builds them again at the end (`indexes`); by default
+    when the load is large and adds more messages than the database holds."""
     end = end or default_end()
     start = next_index(region, prefix)
     job = Job(region=region, seed=seed, prefix=prefix, days=days, end=end,
@@ -165,14 +173,48 @@ def generate(region, count: int, *, seed: int = 7, prefix: str = DEFAULT_PREFIX,
               pm=pm)
     batches = [(start + offset, min(batch, count - offset))
                for offset in range(0, count, batch)]
+    if rebuild_indexes is None:
+        rebuild_indexes = _worth_rebuilding_indexes(count)
+    rebuild_indexes = (rebuild_indexes and connection.vendor == "postgresql"
+                       and len(batches) > 1)
     counts: Counter[str] = Counter()
     done = 0
-    for size, written in _batches(job, batches, workers):
+
+    def account(size: int, written: Counter) -> None:
+        nonlocal done
         counts.update(written)
         done += size
         if progress is not None:
             progress(done)
+
+    if not rebuild_indexes:
+        with closing(_batches(job, batches, workers)) as results:
+            for size, written in results:
+                account(size, written)
+        return dict(counts)
+    # The first batch, indexes and all, tells which tables the load writes (the
+    # plugins' too); their secondary indexes are set aside for the rest.
+    account(*job.run_batch(*batches[0]))
+    set_aside = indexes.secondary_indexes(
+        [apps.get_model(label)._meta.db_table for label in counts])
+    indexes.drop(set_aside)
+    try:
+        # Closed (its worker processes ended) before the builds wait for their locks.
+        with closing(_batches(job, batches[1:], workers)) as results:
+            for size, written in results:
+                account(size, written)
+    finally:
+        indexes.restore(set_aside, workers=workers)
     return dict(counts)
+
+
+def _worth_rebuilding_indexes(count: int) -> bool:
+    """Whether building the indexes again after the load costs less than maintaining
+    them: a large load into tables that hold fewer messages than it adds (an empty or
+    demo database)."""
+    if connection.vendor != "postgresql" or count < REBUILD_INDEXES_FROM:
+        return False
+    return Appeal.objects.count() < count
 
 
 _job: Job | None = None  # a worker process's job, inherited from the parent

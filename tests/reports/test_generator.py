@@ -4,6 +4,7 @@ reports count; the command's progress bar and its refusals."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from io import StringIO
@@ -11,10 +12,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 
 from cms import generator
+from cms.generator import indexes
 from cms.models import (
     Answer,
     Appeal,
@@ -68,10 +70,11 @@ def snapshot() -> dict[str, list]:
     }
 
 
-def generated_once(region, seed: int, count: int = 300) -> dict[str, list]:
+def generated_once(region, seed: int, count: int = 300, **options) -> dict[str, list]:
     try:
         with transaction.atomic():
-            generator.generate(region, count, seed=seed, prefix=PREFIX, end=END, batch=70)
+            generator.generate(region, count, seed=seed, prefix=PREFIX, end=END, batch=70,
+                               **options)
             rows = snapshot()
             raise Rollback
     except Rollback:
@@ -185,3 +188,109 @@ def test_the_command_refuses_a_live_site_and_an_unknown_region(demo, settings):
         call_command("generate_messages", region="demo", count=1)
     with pytest.raises(CommandError, match="No region"):
         call_command("generate_messages", region="nowhere", count=1, yes=True)
+
+
+# The tables a generation writes to, the plugins' included.
+WRITTEN_TABLES = ["cms_appeal", "cms_appealevent", "cms_answer", "cms_postponement",
+                  "cms_appealuserobjectpermission", "rating_rating",
+                  "rating_lowratingreview"]
+
+
+def assert_schema_is(expected: tuple[list, list]) -> None:
+    now = schema()
+    for found, wanted in zip(now, expected, strict=True):
+        assert set(wanted) - set(found) == set(), "missing"
+        assert set(found) - set(wanted) == set(), "added"
+    assert now == expected
+
+
+def schema() -> tuple[list, list]:
+    """The written tables' indexes and constraints, as the catalogue describes them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                       "WHERE schemaname = current_schema() AND tablename = ANY(%s) "
+                       "ORDER BY 1, 2", [WRITTEN_TABLES])
+        found = cursor.fetchall()
+        cursor.execute("SELECT conrelid::regclass::text, conname, contype, "
+                       "pg_get_constraintdef(oid), condeferrable, condeferred, "
+                       "confrelid::regclass::text FROM pg_constraint "
+                       "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+                       [WRITTEN_TABLES])
+        return found, cursor.fetchall()
+
+
+@dataclass
+class Restores:
+    """What `indexes.restore` saw: the index names before it built them again (what
+    the load ran without), and the schema after."""
+
+    names_before: list[set[str]] = field(default_factory=list)
+    schema_after: list[tuple[list, list]] = field(default_factory=list)
+
+
+@pytest.fixture
+def restores(monkeypatch) -> Restores:
+    seen = Restores()
+    restore = indexes.restore
+
+    def spy(set_aside, **options):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+                           [WRITTEN_TABLES])
+            seen.names_before.append({name for (name,) in cursor.fetchall()})
+        restore(set_aside, **options)
+        seen.schema_after.append(schema())
+
+    monkeypatch.setattr(indexes, "restore", spy)
+    return seen
+
+
+def test_a_large_load_builds_the_indexes_again_as_migrations_made_them(demo, restores):
+    before = schema()
+    rebuilt = generated_once(demo, seed=11, rebuild_indexes=True)
+    # The load ran without the secondary indexes (the trigram GIN ones among them),
+    # with the primary keys, and the partial indexes PostgreSQL would not build back
+    # word for word (a `status IN (...)` condition) ...
+    [during] = restores.names_before
+    assert {"appeal_text_trgm", "appeal_number_trgm", "appeal_org_queue",
+            "cms_appeal_public_id_key", "appeal_number_per_region",
+            "cms_appealevent_appeal_id_e424130b", "rating_rating_answer_id_key",
+            }.isdisjoint(during)
+    assert {"cms_appeal_pkey", "cms_answer_pkey", "rating_rating_pkey",
+            "appeal_region_overdue"} <= during
+    # ... and left the schema exactly as it found it (inside the generation's
+    # transaction, before the rollback), with the same rows.
+    [after] = restores.schema_after
+    assert after == before
+    assert rebuilt == generated_once(demo, seed=11, rebuild_indexes=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_load_and_connections_build_the_indexes_again(demo, restores):
+    before = schema()
+    counts = generator.generate(demo, 300, seed=4, prefix=PREFIX, end=END, batch=70,
+                                workers=2, rebuild_indexes=True)
+    assert "appeal_text_trgm" not in restores.names_before[0]
+    assert_schema_is(before)
+    assert counts["cms.Appeal"] == Appeal.objects.filter(
+        number__startswith=PREFIX).count() == 300
+    assert counts["cms.AppealEvent"] == AppealEvent.objects.filter(
+        appeal__number__startswith=PREFIX).count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_load_still_builds_the_indexes_again(demo, monkeypatch):
+    before = schema()
+    run_batch = generator.run.Job.run_batch
+
+    def third_fails(job, first_index, size):
+        if first_index > 2 * 70:
+            raise RuntimeError("the database went away")
+        return run_batch(job, first_index, size)
+
+    monkeypatch.setattr(generator.run.Job, "run_batch", third_fails)
+    with pytest.raises(RuntimeError, match="went away"):
+        generator.generate(demo, 300, seed=4, prefix=PREFIX, end=END, batch=70,
+                           rebuild_indexes=True)
+    assert_schema_is(before)
+    assert Appeal.objects.filter(number__startswith=PREFIX).count() == 140
