@@ -87,8 +87,9 @@ def duplicates_panel(appeal, request) -> list[PagePanel] | None:
             return None
         return [PagePanel(title=_("Duplicate"), template="reports/duplicates_panel.html",
                           context={"original": original}, order=20)]
-    found = [dup for dup in possible_duplicates(appeal)
-             if appeal_policy.user_can_view(user, dup)]
+    # Only those the user may see, asked in the same query (not a check per message).
+    found = possible_duplicates(
+        appeal, within=appeal_policy.instances_user_has_permission_for(user))
     if not found:
         return None
     reason = duplicate_reason(appeal.region)

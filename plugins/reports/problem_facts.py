@@ -66,11 +66,15 @@ class ProblemPlace(models.Model):
     territory = _loose("cms.Territory")
     key = models.CharField(max_length=500)
     address = models.CharField(max_length=500)
+    # Its messages, all time: the bound the report's top places are found under.
+    total = models.PositiveIntegerField(default=0)
 
     class Meta:
         app_label = "reports"
         constraints = [models.UniqueConstraint(fields=["territory", "key"],
                                                name="reports_problemplace_unique")]
+        indexes = [models.Index(fields=["region", "-total", "id"],
+                                name="reports_problemplace_busiest")]
 
     def __str__(self) -> str:
         return self.address
@@ -96,18 +100,39 @@ class ProblemFact(models.Model):
     class Meta:
         app_label = "reports"
         indexes = [
-            # The report's period within the scope's regions (growth, places).
+            # The report's period within the scope's regions (growth; the full counts).
             models.Index(fields=["region", "created_at"], name="reports_problem_period"),
-            # The refresh: a place's messages in order, to compare neighbours.
-            models.Index(fields=["place", "subcategory", "created_at"],
-                         name="reports_problem_place"),
-            # The groups table reads grouped messages only.
-            models.Index(fields=["region", "created_at"], name="reports_problem_grouped",
+            # A place's messages in a period (the report's busiest places), and in order
+            # (the refresh compares neighbours there).
+            models.Index(fields=["place", "created_at"], name="reports_problem_place"),
+            # A group's members in a period (the report's largest groups).
+            models.Index(fields=["similar_group", "created_at"],
+                         name="reports_problem_group",
                          condition=models.Q(similar_group__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return f"problem facts of message {self.appeal_id}"
+
+
+class ProblemGroup(models.Model):
+    """A group of similar messages (`id`: its smallest message id, the members'
+    `ProblemFact.similar_group`) and its size, all time: the bound the report's largest
+    groups are found under."""
+
+    id = models.BigIntegerField(primary_key=True)
+    region = _loose("cms.Region")
+    place = _loose("reports.ProblemPlace")
+    subcategory = _loose("cms.Subcategory")
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "reports"
+        indexes = [models.Index(fields=["region", "-size", "id"],
+                                name="reports_problemgroup_largest")]
+
+    def __str__(self) -> str:
+        return f"group {self.id} of {self.size}"
 
 
 FACT_COLUMNS = ("appeal_id", "region_id", "created_at", "organisation_id", "category_id",
@@ -122,9 +147,10 @@ def _changed(incremental: bool) -> str:
 def places_sql(*, incremental: bool) -> str:
     """Add the places of the (changed) messages not yet known."""
     return f"""
-        INSERT INTO {ProblemPlace._meta.db_table} (region_id, territory_id, key, address)
+        INSERT INTO {ProblemPlace._meta.db_table} (region_id, territory_id, key, address,
+                                                   total)
         SELECT DISTINCT ON (a.territory_id, {PLACE_KEY_SQL})
-               a.region_id, a.territory_id, {PLACE_KEY_SQL}, BTRIM(a.address)
+               a.region_id, a.territory_id, {PLACE_KEY_SQL}, BTRIM(a.address), 0
         FROM cms_appeal a
         WHERE a.region_id = ANY(%(regions)s) AND {_changed(incremental)}
           AND BTRIM(a.address) <> ''
@@ -224,7 +250,30 @@ def regroup(cursor, where: str, params: list) -> int:
         WHERE t.appeal_id = g.appeal_id
           AND t.similar_group IS DISTINCT FROM g.similar_group
     """, [ids, groups, *params])
-    return cursor.rowcount
+    changed = cursor.rowcount
+    groups_table = ProblemGroup._meta.db_table
+    cursor.execute(f"DELETE FROM {groups_table} f WHERE {where}", params)
+    cursor.execute(f"""
+        INSERT INTO {groups_table} (id, region_id, place_id, subcategory_id, size)
+        SELECT f.similar_group, min(f.region_id), min(f.place_id), min(f.subcategory_id),
+               count(*)
+        FROM {table} f WHERE f.similar_group IS NOT NULL AND {where}
+        GROUP BY f.similar_group
+    """, params)
+    return changed
+
+
+def recount_places(cursor, place_ids: list[int] | None) -> None:
+    """Each place's messages, all time (of `place_ids`, or of every place)."""
+    facts, places = ProblemFact._meta.db_table, ProblemPlace._meta.db_table
+    only = "TRUE" if place_ids is None else "q.id = ANY(%s)"
+    cursor.execute(f"""
+        UPDATE {places} p SET total = c.n
+        FROM (SELECT q.id, count(f.appeal_id) AS n
+              FROM {places} q LEFT JOIN {facts} f ON f.place_id = q.id
+              WHERE {only} GROUP BY q.id) c
+        WHERE p.id = c.id AND p.total <> c.n
+    """, [] if place_ids is None else [place_ids])
 
 
 def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int]:
@@ -244,7 +293,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
         params = {"regions": regions, "since": since}
         if full:
             cursor.execute(f"TRUNCATE {ProblemFact._meta.db_table}, "
-                           f"{ProblemPlace._meta.db_table}")
+                           f"{ProblemPlace._meta.db_table}, {ProblemGroup._meta.db_table}")
         else:
             touched = _places_of_changed(cursor, since, regions)
         cursor.execute(places_sql(incremental=not full), params)
@@ -259,6 +308,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
                 regrouped += regroup(cursor, "f.place_id >= %s AND f.place_id < %s",
                                      [first, first + FULL_CHUNK])
             written["groups"] = regrouped
+            recount_places(cursor, None)
         else:
             touched |= _places_of_changed(cursor, since, regions)
             written["groups"] = 0
@@ -268,6 +318,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
                     cursor, "(f.place_id, f.subcategory_id) IN "
                             "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
                     [list(places), list(subcategories)])
+                recount_places(cursor, sorted(set(places)))
         FactsRefresh.objects.update_or_create(
             name=REFRESH_NAME, defaults={"refreshed_at": now, "changed_since": now,
                                          "rows": written["facts"]})
@@ -275,6 +326,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {ProblemPlace._meta.db_table}")
             cursor.execute(f"ANALYZE {ProblemFact._meta.db_table}")
+            cursor.execute(f"ANALYZE {ProblemGroup._meta.db_table}")
     return written
 
 

@@ -28,13 +28,20 @@ from django.utils.translation import gettext_lazy as _
 from cms.models import Subcategory, Territory
 
 from .filters import ReportFilters, ReportScope
-from .problem_facts import ProblemFact, ProblemPlace
+from .problem_facts import ProblemFact, ProblemGroup, ProblemPlace
 from .results import TEXT, Chart, Column, ReportResult, Table
 from .similar import place_key, similar_groups
 
 TOP = 10
 PLACES = 20
 SIMILAR_GROUPS = 50
+# The busiest places and largest groups are counted this many at a time, for at most
+# this many batches (see `threshold_top`).
+TOP_BATCH = 100
+TOP_BATCHES = 3
+# Counting by batches is given up at once when the largest count found is under this
+# share of the largest total (a short or narrow period).
+SETTLING_SHARE = 0.5
 GROWTH_COLUMNS = (
     Column("current", _("This period")),
     Column("previous", _("Previous period")),
@@ -117,11 +124,20 @@ def growth_table(key, title, label, totals, names, parameter) -> Table:
 
 
 def places_from_facts(filters: ReportFilters, rows) -> list[dict]:
-    """[{territory_id, territory, address, count}], the busiest first: one query for the
-    counts per place, one for the places' names."""
-    counted = list(rows.filter(filters.period_q(), place__isnull=False).order_by()
-                   .values("place_id").annotate(count=Count("pk"))
-                   .filter(count__gte=2).order_by("-count", "place_id")[:PLACES])
+    """[{territory_id, territory, address, count}], the busiest first."""
+    def count(place_ids=None):
+        found = rows.filter(filters.period_q(), place__isnull=False)
+        if place_ids is not None:
+            found = found.filter(place_id__in=place_ids)
+        return list(found.order_by().values("place_id").annotate(count=Count("pk"))
+                    .filter(count__gte=2).order_by("-count", "place_id")[:PLACES])
+
+    busiest = candidates(ProblemPlace.objects, filters).order_by("-total", "pk").values_list(
+        "pk", "total")
+    counted = threshold_top(busiest, count, PLACES, lambda row: (-row["count"],
+                                                                   row["place_id"]))
+    if counted is None:
+        counted = count()
     places = {place.pk: place for place in ProblemPlace.objects.filter(
         pk__in=[row["place_id"] for row in counted]).select_related("territory")}
     found = [{"territory_id": places[row["place_id"]].territory_id,
@@ -129,6 +145,37 @@ def places_from_facts(filters: ReportFilters, rows) -> list[dict]:
               "address": places[row["place_id"]].address, "count": row["count"]}
              for row in counted]
     return sorted(found, key=lambda row: (-row["count"], row["territory"], row["address"]))
+
+
+def candidates(queryset, filters: ReportFilters):
+    """Places or groups, narrowed by the filters they carry (region, territory)."""
+    if filters.region is not None:
+        queryset = queryset.filter(region_id=filters.region.pk)
+    return queryset
+
+
+def threshold_top(bounds, count, wanted: int, order) -> list[dict] | None:
+    """The `wanted` first rows by `order` of `count(ids)`, read a batch of candidates at
+    a time from `bounds` ((id, bound) pairs, the largest bound first: a candidate's
+    count within any filters is at most its bound, its all-time total). It stops once
+    the last row kept counts more than the last bound read: no candidate left can
+    enter. Over a long period the busiest places and largest groups come first, and a
+    batch or two settles it, reading a few thousand facts by index where counting all
+    would read every fact of the period. After `TOP_BATCHES` batches without a
+    settled answer, or at once when the counts are far below the totals (a short or
+    narrow period), it gives up and returns None: counting all is then cheap."""
+    found: list[dict] = []
+    for batch in range(TOP_BATCHES):
+        read = list(bounds[batch * TOP_BATCH:(batch + 1) * TOP_BATCH])
+        if read:
+            found = sorted(found + count([pk for pk, _bound in read]), key=order)[:wanted]
+        if len(read) < TOP_BATCH:
+            return found  # every candidate counted
+        if len(found) == wanted and -order(found[-1])[0] > read[-1][1]:
+            return found
+        if not found or -order(found[0])[0] < read[0][1] * SETTLING_SHARE:
+            return None  # the counts are far below the totals: it will not settle
+    return None
 
 
 def places_direct(received) -> list[dict]:
@@ -157,11 +204,21 @@ def places_table(found: list[dict]) -> Table:
 def similar_from_facts(filters: ReportFilters, rows) -> list[dict]:
     """The largest groups with two members or more among the rows of the period (a
     group's members are counted within the filters and scope), then their names."""
-    counted = list(rows.filter(filters.period_q(), similar_group__isnull=False).order_by()
-                   .values("similar_group")
-                   .annotate(count=Count("pk"), ids=ArrayAgg("pk", order_by="pk"),
-                             last=Max("pk"))
-                   .filter(count__gte=2).order_by("-count", "-last")[:SIMILAR_GROUPS])
+    def count(group_ids=None):
+        found = rows.filter(filters.period_q(), similar_group__isnull=False)
+        if group_ids is not None:
+            found = found.filter(similar_group__in=group_ids)
+        return list(found.order_by().values("similar_group")
+                    .annotate(count=Count("pk"), ids=ArrayAgg("pk", order_by="pk"),
+                              last=Max("pk"))
+                    .filter(count__gte=2).order_by("-count", "-last")[:SIMILAR_GROUPS])
+
+    largest = candidates(ProblemGroup.objects, filters).order_by("-size", "pk").values_list(
+        "pk", "size")
+    counted = threshold_top(largest, count, SIMILAR_GROUPS,
+                            lambda row: (-row["count"], -row["last"]))
+    if counted is None:
+        counted = count()
     first_ids = [row["ids"][0] for row in counted]
     about = {fact.pk: fact for fact in ProblemFact.objects.filter(pk__in=first_ids)
              .select_related("subcategory", "territory", "place")}

@@ -32,6 +32,8 @@ GROUP_THRESHOLD = 0.4
 DUPLICATE_THRESHOLD = 0.3
 ADDRESS_THRESHOLD = 0.5
 WINDOW = timedelta(days=30)
+# The open statuses as the partial index `reports_appeal_open_place` lists them.
+OPEN = sorted(str(status.value) for status in OPEN_STATUSES)
 # The work's bounds over a million messages: places are compared in batches, the busiest
 # first, and at most `MAX_PLACES` of them (the groups reported are the largest in the
 # busiest places; a quiet place's pair is left out once that many were looked at).
@@ -197,24 +199,28 @@ def _with_names(groups: list[SimilarGroup]) -> list[SimilarGroup]:
 # --- possible duplicates (the moderator's message page) ---------------------------------
 
 
-def nearby_territory_ids(territory: Territory) -> list[int]:
-    """The territory, its parent and its children."""
-    ids = [territory.pk]
-    parent = territory.get_parent()
-    if parent is not None:
-        ids.append(parent.pk)
-    ids += list(territory.get_children().values_list("pk", flat=True))
-    return ids
+def nearby_territories(territory: Territory) -> QuerySet:
+    """The ids of the territory, its parent and its children, as a subquery (the
+    parent's path is the territory's without its last step): no query of its own."""
+    near = Q(pk=territory.pk) | Q(path__startswith=territory.path, depth=territory.depth + 1)
+    if territory.depth > 1:
+        near |= Q(path=territory.path[:-territory.steplen])
+    return Territory.objects.filter(near, region_id=territory.region_id).values("pk")
 
 
-def possible_duplicates(appeal: Appeal, limit: int = 5) -> list[Appeal]:
-    """Messages that may be the same as `appeal`: same region and subcategory, the same or
-    a nearby territory, registered within `WINDOW` of it, not rejected, with a similar
+def possible_duplicates(appeal: Appeal, limit: int = 5,
+                        within: QuerySet[Appeal] | None = None) -> list[Appeal]:
+    """Messages that may be the same as `appeal`, among `within` (the messages the
+    moderator may see; all by default): same region and subcategory, the same or a
+    nearby territory, registered within `WINDOW` of it, not rejected, with a similar
     text (PostgreSQL) or the same address (SQLite). The most similar (then the oldest)
-    first; each has `similarity` (None on SQLite)."""
-    candidates = (Appeal.objects
+    first; each has `similarity` (None on SQLite). One query, whatever the number of
+    candidates: the territories and the visibility are subqueries, and the rows are
+    read through the index `reports_appeal_place_time` (subcategory, territory,
+    created_at; migration 0003), a few dozen rows over a million messages."""
+    candidates = ((within if within is not None else Appeal.objects.all())
                   .filter(region_id=appeal.region_id, subcategory_id=appeal.subcategory_id,
-                          territory_id__in=nearby_territory_ids(appeal.territory),
+                          territory_id__in=nearby_territories(appeal.territory),
                           created_at__gte=appeal.created_at - WINDOW,
                           created_at__lte=appeal.created_at + WINDOW)
                   .exclude(pk=appeal.pk).exclude(status=Status.REJECTED)
@@ -245,9 +251,11 @@ def already_reported(region: Region, subcategory: Subcategory, territory: Territ
     address = (address or "").strip()
     if not address:
         return []
+    # Read through the partial index `reports_appeal_open_place` (migration 0003): the
+    # open messages of one subcategory and territory, before any address is compared.
     candidates = (Appeal.objects
                   .filter(region_id=region.pk, subcategory_id=subcategory.pk,
-                          territory_id=territory.pk, status__in=OPEN_STATUSES)
+                          territory_id=territory.pk, status__in=OPEN)
                   .only("pk", "number", "status", "created_at"))
     if is_postgresql():
         candidates = (candidates

@@ -1,5 +1,6 @@
-"""The problem-points report's facts (plugins/reports/problem_facts.py: places, one narrow
-row per message with its place and its group of similar messages), and two indexes on the
+"""The problem-points report's facts (plugins/reports/problem_facts.py: places with their
+totals, one narrow row per message with its place and its group of similar messages, the
+groups with their sizes), and two indexes on the
 core's messages for the per-message lookups of similar messages (docs/performance.md):
 
 - `reports_appeal_place_time` (subcategory, territory, created_at): the moderator's
@@ -43,6 +44,7 @@ class Migration(migrations.Migration):
                                            serialize=False, verbose_name="ID")),
                 ("key", models.CharField(max_length=500)),
                 ("address", models.CharField(max_length=500)),
+                ("total", models.PositiveIntegerField(default=0)),
                 ("region", models.ForeignKey(db_constraint=False,
                                              on_delete=django.db.models.deletion.DO_NOTHING,
                                              related_name="+", to="cms.region")),
@@ -53,6 +55,8 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [models.UniqueConstraint(fields=("territory", "key"),
                                                         name="reports_problemplace_unique")],
+                "indexes": [models.Index(fields=["region", "-total", "id"],
+                                         name="reports_problemplace_busiest")],
             },
         ),
         migrations.CreateModel(
@@ -89,12 +93,32 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(fields=["region", "created_at"],
                                  name="reports_problem_period"),
-                    models.Index(fields=["place", "subcategory", "created_at"],
+                    models.Index(fields=["place", "created_at"],
                                  name="reports_problem_place"),
                     models.Index(condition=models.Q(("similar_group__isnull", False)),
-                                 fields=["region", "created_at"],
-                                 name="reports_problem_grouped"),
+                                 fields=["similar_group", "created_at"],
+                                 name="reports_problem_group"),
                 ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ProblemGroup",
+            fields=[
+                ("id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("size", models.PositiveIntegerField()),
+                ("place", models.ForeignKey(db_constraint=False,
+                                            on_delete=django.db.models.deletion.DO_NOTHING,
+                                            related_name="+", to="reports.problemplace")),
+                ("region", models.ForeignKey(db_constraint=False,
+                                             on_delete=django.db.models.deletion.DO_NOTHING,
+                                             related_name="+", to="cms.region")),
+                ("subcategory", models.ForeignKey(
+                    db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    related_name="+", to="cms.subcategory")),
+            ],
+            options={
+                "indexes": [models.Index(fields=["region", "-size", "id"],
+                                         name="reports_problemgroup_largest")],
             },
         ),
         *(migrations.RunSQL(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}",
