@@ -71,7 +71,13 @@ def _line(event: AppealEvent, region) -> HistoryLine | None:
     return HistoryLine(at=event.created_at, text=describe(event, region), reason=event.reason)
 
 
-def public_history(appeal) -> list[HistoryLine]:
-    lines = (_line(event, appeal.region)
-             for event in appeal.events.filter(is_public=True).order_by("created_at", "pk"))
+def public_lines(events, region) -> list[HistoryLine]:
+    """The citizen's wording of already-fetched public events (the portal's page and the
+    Open311 API both tell the same history)."""
+    lines = (_line(event, region) for event in events)
     return [line for line in lines if line is not None]
+
+
+def public_history(appeal) -> list[HistoryLine]:
+    return public_lines(appeal.events.filter(is_public=True).order_by("created_at", "pk"),
+                        appeal.region)
