@@ -47,3 +47,29 @@ class HeldUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class RateCounter(models.Model):
+    """How many submissions one citizen or one address made in one window of time.
+
+    The rate limits count here when no shared cache (Redis) is configured, so every web
+    process counts into the same row (`cms.submission.ratelimit`); a scheduled sweep
+    deletes the rows of windows that are over.
+    """
+
+    scope = models.CharField(max_length=16)
+    subject = models.CharField(max_length=64)
+    # Seconds since the epoch: when the window began, and when it is over.
+    window_start = models.BigIntegerField()
+    expires_at = models.BigIntegerField(db_index=True)
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate limit counter")
+        constraints = (
+            models.UniqueConstraint(fields=["scope", "subject", "window_start"],
+                                    name="submission_ratecounter_one_per_window"),
+        )
+
+    def __str__(self):
+        return f"{self.scope}:{self.subject}@{self.window_start}"
