@@ -122,3 +122,26 @@ def test_the_rejection_checks_csrf(pair, moderator):
     assert response.status_code == 403
     duplicate.refresh_from_db()
     assert duplicate.status == Status.ON_MODERATION
+
+
+def test_the_panel_asks_the_same_queries_for_one_duplicate_or_many(pair, moderator, rf,
+                                                                    django_assert_num_queries):
+    """Visibility is asked in the candidates' query, not per candidate (it was six
+    queries each: deferred fields and grants)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plugins.reports.duplicates_admin import duplicates_panel
+
+    original, duplicate, _ = pair
+    request = rf.get("/")
+    request.user = moderator
+    duplicates_panel(duplicate, request)  # the user's roles and grants, read once
+    with CaptureQueriesContext(connection) as one:
+        panels = duplicates_panel(duplicate, request)
+    assert [dup.pk for dup in panels[0].context["duplicates"]] == [original.pk]
+    for days in range(2, 6):
+        at(message(Status.SENT_TO_ORGANISATION, text=POTHOLE, address="ул. Ленина, 5"), days)
+    with django_assert_num_queries(len(one.captured_queries)):
+        panels = duplicates_panel(duplicate, request)
+    assert len(panels[0].context["duplicates"]) == 5

@@ -118,3 +118,20 @@ def test_already_reported_leaves_closed_messages_and_other_places(place, demo):
     assert already_reported(demo, first.subcategory, first.territory, "  ", "") == []
     assert already_reported(demo, first.subcategory, first.territory, "пр. Победы, 40",
                             "") == []
+
+
+def test_already_reported_is_one_query_whatever_it_finds(place, demo,
+                                                         django_assert_num_queries):
+    subcategory, territory = place["first"].subcategory, place["first"].territory
+    with django_assert_num_queries(1):
+        found = already_reported(demo, subcategory, territory, "ул. Ленина, 5", "яма")
+    assert len(found) == 5
+
+
+def test_possible_duplicates_is_one_query_whatever_it_finds(place,
+                                                             django_assert_num_queries):
+    third = place["third"]
+    third.territory  # the page has it already  # noqa: B018
+    with django_assert_num_queries(1):
+        found = possible_duplicates(third)
+    assert len(found) == 3
