@@ -223,3 +223,27 @@ def test_a_name_with_any_internal_address_is_refused(settings, monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", public_and_private)
     assert refused("http://rebinding.example/a.jpg") == "address"
+
+
+def test_the_name_is_resolved_once_and_the_checked_address_is_used(server, settings,
+                                                                  monkeypatch):
+    """DNS rebinding: a second lookup would answer an internal address; there is none."""
+    import socket
+
+    port = int(server.rsplit(":", 1)[1])
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "media.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        lookups.append(host)
+        address = "127.0.0.1" if len(lookups) == 1 else "10.9.9.9"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    settings.OPEN311_MEDIA_ALLOWED_HOSTS = ["media.example"]
+    route("/photo.jpg", body=jpeg_bytes())
+    clean = fetch_media(f"http://media.example:{port}/photo.jpg", allowed_types=ALLOWED,
+                        max_size=MB)
+    assert clean.is_image and lookups == ["media.example"]
