@@ -36,14 +36,14 @@ from django.db.models import Min
 from django.utils import timezone
 
 from cms.kernel.plugins import enabled_region_ids
-from cms.models import Appeal, EventKind, Region, Status
+from cms.models import Appeal, EventKind, Region, Status, Territory
 
 from .measures import working_day_numbers
-from .models import AppealFact, FactsRefresh, RatingFact
+from .models import AppealFact, FactsRefresh, MonthFigures, RatingFact
 
 log = logging.getLogger(__name__)
 
-APPEALS, RATINGS = "appeals", "ratings"
+APPEALS, RATINGS, MONTHS = "appeals", "ratings", "months"
 REFRESH_MINUTES = 5
 # Writes whose transaction started before a refresh but committed after it began.
 OVERLAP = timedelta(minutes=5)
@@ -150,6 +150,59 @@ def rating_facts_sql(*, incremental: bool) -> str | None:
     """
 
 
+def month_figures_sql(months: str | None) -> str:
+    """INSERT … SELECT of the monthly figures of the (region, month) pairs that `months`
+    (SQL of such pairs; None: all) gives, from the message facts, one kind per grouping
+    set."""
+    table = MonthFigures._meta.db_table
+    branch = 2 * Territory.steplen  # the ancestor under the region's root
+    kinds = {MonthFigures.STATUS: "f.status", MonthFigures.CHANNEL: "f.channel",
+             MonthFigures.BRANCH: f"substr(t.path, 1, {branch})",
+             MonthFigures.DAYS: "f.working_days::text"}
+    keys = list(kinds.values())
+    kind = "CASE " + " ".join(
+        f"WHEN GROUPING({key}) = 0 THEN '{name}'" for name, key in kinds.items()) + " END"
+    key = "COALESCE(" + ", ".join(
+        f"CASE WHEN GROUPING({k}) = 0 THEN {k} END" for k in keys) + ")"
+    sets = ", ".join(f"(f.region_id, month, f.organisation_id, f.category_id, {k})"
+                     for k in keys)
+    return f"""
+        INSERT INTO {table} (kind, region_id, month, organisation_id, category_id, key,
+                             messages, answered, on_time, postponed, redirects, redirected,
+                             loss_hours)
+        SELECT {kind}, f.region_id, month, f.organisation_id, f.category_id, {key},
+               count(*), count(f.answered_at), count(*) FILTER (WHERE f.on_time),
+               count(*) FILTER (WHERE f.postponed), sum(f.redirects),
+               count(f.loss_hours) FILTER (WHERE f.redirects > 0),
+               COALESCE(sum(f.loss_hours) FILTER (WHERE f.redirects > 0), 0)
+        FROM (SELECT *, date_trunc('month', created_day)::date AS month
+              FROM {AppealFact._meta.db_table}) f
+        JOIN cms_territory t ON t.id = f.territory_id
+        WHERE {"TRUE" if months is None else f"(f.region_id, f.month) IN ({months})"}
+        GROUP BY GROUPING SETS ({sets})
+        -- the working days of answered messages only
+        HAVING GROUPING(f.working_days::text) = 1 OR f.working_days::text IS NOT NULL
+    """
+
+
+def rebuild_months(cursor, now: datetime, *, full: bool) -> int:
+    """Rebuild the monthly figures of every month (full) or of the months whose facts
+    this refresh wrote (their `refreshed_at` is `now`); returns the rows written."""
+    table, facts = MonthFigures._meta.db_table, AppealFact._meta.db_table
+    if full:
+        cursor.execute(f"DELETE FROM {table}")
+        months = None
+    else:
+        cursor.execute(f"""CREATE TEMPORARY TABLE reports_changed_months ON COMMIT DROP AS
+                           SELECT DISTINCT region_id, date_trunc('month', created_day)::date
+                                  AS month
+                           FROM {facts} WHERE refreshed_at = %s""", [now])
+        months = "SELECT region_id, month FROM reports_changed_months"
+        cursor.execute(f"DELETE FROM {table} WHERE (region_id, month) IN ({months})")
+    cursor.execute(month_figures_sql(months))
+    return cursor.rowcount
+
+
 def calendar_numbers(region_ids: list[int], today: date) -> str:
     """The working-day numbers of each region from its first message's day to `today`."""
     firsts = dict(Appeal.objects.filter(region_id__in=region_ids).values("region_id")
@@ -191,6 +244,7 @@ def refresh_facts(*, full: bool = False, now: datetime | None = None) -> dict[st
                            f"{RatingFact._meta.db_table}")
         cursor.execute(appeal_facts_sql(incremental=not full), params)
         written[APPEALS] = cursor.rowcount
+        written[MONTHS] = rebuild_months(cursor, now, full=full)
         if (sql := rating_facts_sql(incremental=not full)) is not None:
             cursor.execute(sql, params)
             written[RATINGS] = cursor.rowcount
@@ -235,7 +289,9 @@ def grouped(rows, columns: dict[str, str], sets: list[tuple[str, ...]],
         inner_sql, inner_params = rows.order_by().query.sql_with_params()
     except EmptyResultSet:
         return []
-    names = list(columns)
+    # Only the columns some set groups by (GROUPING() accepts nothing else).
+    names = [name for name in columns if any(name in group for group in sets)]
+    columns = {name: columns[name] for name in names}
     # GROUPING(...) of every column gives each set its bit mask, the row's set.
     masks = {}
     for index, group in enumerate(sets):

@@ -17,6 +17,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cms.models.appeals import RUNNING_STATUSES
+
 
 def _loose(to: str, **extra) -> models.ForeignKey:
     """A foreign key for reading (joins, names), without a constraint or cascade."""
@@ -63,6 +65,9 @@ class AppealFact(models.Model):
         indexes = [
             # Every report's period within the scope's regions.
             models.Index(fields=["region", "created_at"], name="reports_fact_region_created"),
+            # Overdue now: the messages still running, a few percent of them.
+            models.Index(fields=["region", "created_at"], name="reports_fact_running",
+                         condition=models.Q(status__in=RUNNING_STATUSES)),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +100,42 @@ class RatingFact(models.Model):
 
     def __str__(self) -> str:
         return f"facts of rating {self.rating_id}"
+
+
+class MonthFigures(models.Model):
+    """Sums of the message facts per region, registration month (the region's zone),
+    organisation and category, split by one more breakdown (`kind`): the current status
+    (with every deadline figure), the channel, the territory branch (the path of the
+    territory's ancestor under the region's root) or the working days to answer. A report
+    reads whole months of its period here, a few hundred rows a month, and only the
+    days at the edges of its period from the facts (plugins.reports.cube).
+    Rebuilt per (region, month) after the facts of that month change."""
+
+    STATUS, CHANNEL, BRANCH, DAYS = "status", "channel", "branch", "days"
+
+    kind = models.CharField(max_length=8)
+    region = _loose("cms.Region")
+    month = models.DateField()
+    organisation = _loose("cms.Organisation")
+    category = _loose("cms.Category")
+    # The status, the channel, the branch's path or the working days, by `kind`.
+    key = models.CharField(max_length=255)
+    messages = models.IntegerField()
+    # Of kind "status" only (zero elsewhere): the deadline figures' sums.
+    answered = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    postponed = models.IntegerField(default=0)
+    redirects = models.IntegerField(default=0)
+    redirected = models.IntegerField(default=0)  # with a time lost in redirects
+    loss_hours = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region", "month", "kind"], name="reports_month_figures"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} of {self.month:%Y-%m}"
 
 
 class FactsRefresh(models.Model):

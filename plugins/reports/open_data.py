@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,7 @@ from cms.kernel.reports import report_datasets
 from cms.models import Category, Organisation, Region
 from cms.models.appeals import RUNNING_STATUSES
 
-from .models import AppealFact, RatingFact
+from .models import AppealFact, MonthFigures, RatingFact
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -121,16 +121,23 @@ def share(part: int, whole: int) -> float | None:
 def compute(region: Region, now: datetime | None = None) -> OpenData:
     now = now or timezone.now()
     since, until, months = month_bounds(region, now)
-    received = (AppealFact.objects
-                .filter(region_id=region.pk, created_at__gte=since, created_at__lt=until)
-                .annotate(month=TruncMonth("created_day"))
+    # The period is whole months of the region's zone: the monthly figures give them,
+    # and the facts of the running messages the overdue ones.
+    received = (MonthFigures.objects
+                .filter(region_id=region.pk, kind=MonthFigures.STATUS,
+                        month__gte=since.date(), month__lt=until.date())
                 .values("month", "organisation_id", "category_id")
-                .annotate(received=Count("pk"),
-                          overdue=Count("pk", filter=Q(status__in=RUNNING_STATUSES,
-                                                       deadline__lt=now)),
-                          answered=Count("pk", filter=Q(answered_at__isnull=False)),
-                          on_time=Count("pk", filter=Q(on_time=True)))
+                .annotate(received=Sum("messages"), answered=Sum("answered"),
+                          on_time=Sum("on_time"))
                 .order_by())
+    overdue = {(row["month"], row["organisation_id"], row["category_id"]): row["n"]
+               for row in (AppealFact.objects
+                           .filter(region_id=region.pk, created_at__gte=since,
+                                   created_at__lt=until, status__in=RUNNING_STATUSES,
+                                   deadline__lt=now)
+                           .annotate(month=TruncMonth("created_day"))
+                           .values("month", "organisation_id", "category_id")
+                           .annotate(n=Count("pk")).order_by())}
     groups = list(received)
     organisations = dict(Organisation.objects.filter(
         pk__in={row["organisation_id"] for row in groups}).values_list("pk", "name"))
@@ -151,7 +158,8 @@ def compute(region: Region, now: datetime | None = None) -> OpenData:
             "answered": suppressed(group["answered"]),
             "answered_on_time": suppressed(group["on_time"]),
             "on_time_share": share(group["on_time"], group["answered"]),
-            "overdue_now": suppressed(group["overdue"]),
+            "overdue_now": suppressed(overdue.get(
+                (group["month"], group["organisation_id"], group["category_id"]), 0)),
         }
         if with_ratings:
             count, total = ratings.get(

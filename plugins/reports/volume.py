@@ -9,7 +9,7 @@ queries). The series' day is the message's registration day in its region's time
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db.models import F
@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import Category, Channel, Organisation, Status, Territory
 
+from . import cube
 from .facts import grouped
 from .filters import ReportFilters, ReportScope, Step
-from .models import AppealFact
+from .models import AppealFact, MonthFigures
 from .results import TEXT, Chart, Column, ReportResult, Table
 
 BUCKET_SQL = {Step.DAY: "r.created_day",
@@ -33,42 +34,25 @@ COUNT = Column("count", _("Messages"))
 
 
 def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
-    facts = scope.rows(AppealFact).values(
-        "created_day", "category_id", "organisation_id", "channel", "status",
-        territory_region=F("territory__region_id"),
-        branch=Substr("territory__path", 1, branch_length(filters)))
-    found = grouped(facts, {
-        "bucket": BUCKET_SQL.get(filters.step, BUCKET_SQL[Step.DAY]),
-        "category_id": "r.category_id", "territory_region": "r.territory_region",
-        "branch": "r.branch", "organisation_id": "r.organisation_id",
-        "channel": "r.channel", "status": "r.status",
-    }, SETS, {"count": "count(*)"})
-    by_set: dict[str, list[dict]] = defaultdict(list)
-    for row in found:
-        by_set[SET_NAMES[row["set"]]].append(row)
-    categories = {c.pk: c for c in Category.objects.filter(
-        pk__in={row["category_id"] for row in by_set["category"]})}
-    organisations = dict(Organisation.objects.filter(
-        pk__in={row["organisation_id"] for row in by_set["organisation"]})
-        .values_list("pk", "name"))
+    counts = counted_by_set(filters, scope)
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=counts["category"])}
+    organisations = dict(Organisation.objects.filter(pk__in=counts["organisation"])
+                         .values_list("pk", "name"))
     tables = [
-        series_table(filters, {row["bucket"]: row["count"] for row in by_set["bucket"]}),
-        counted(by_set["category"], "by_category", _("By category"), _("Category"),
-                "category_id",
-                lambda row: f'{categories[row["category_id"]].code} '
-                            f'{categories[row["category_id"]].name}',
-                lambda row: {"cat": row["category_id"]}),
-        territory_table(by_set["territory"]),
-        counted(by_set["organisation"], "by_organisation", _("By organisation"),
-                _("Organisation"), "organisation_id",
-                lambda row: organisations.get(row["organisation_id"], ""),
-                lambda row: {"org": row["organisation_id"]}),
-        counted(by_set["channel"], "by_channel", _("By channel"), _("Channel"), "channel",
-                lambda row: str(Channel(row["channel"]).label),
-                lambda row: {"chan": row["channel"]}),
-        counted(by_set["status"], "by_status", _("By current status"), _("Status"),
-                "status", lambda row: str(Status(row["status"]).label),
-                lambda row: {"status": row["status"]}),
+        series_table(filters, counts["bucket"]),
+        counted(counts["category"], "by_category", _("By category"), _("Category"),
+                lambda pk: f"{categories[pk].code} {categories[pk].name}",
+                lambda pk: {"cat": pk}),
+        territory_table(counts["territory"]),
+        counted(counts["organisation"], "by_organisation", _("By organisation"),
+                _("Organisation"), lambda pk: organisations.get(pk, ""),
+                lambda pk: {"org": pk}),
+        counted(counts["channel"], "by_channel", _("By channel"), _("Channel"),
+                lambda channel: str(Channel(channel).label),
+                lambda channel: {"chan": channel}),
+        counted(counts["status"], "by_status", _("By current status"), _("Status"),
+                lambda status: str(Status(status).label),
+                lambda status: {"status": status}),
     ]
     charts = [
         Chart("series", "line", _("Messages received"), "period", ("count",)),
@@ -77,6 +61,76 @@ def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
         Chart("by_status", "bar", _("By current status"), "label", ("count",)),
     ]
     return ReportResult(tables=tables, charts=charts)
+
+
+def counted_by_set(filters: ReportFilters, scope: ReportScope) -> dict[str, Counter]:
+    """The counts of each breakdown (SET_NAMES): a series bucket, a category id, a
+    (region id, branch path), an organisation id, a channel or a status → messages.
+    Whole months come from the monthly figures where they serve the filters, the rest of
+    the period (or all of it) from the facts."""
+    counts: dict[str, Counter] = {name: Counter() for name in SET_NAMES}
+    months = cube.whole_months(filters.since, filters.until) if cube.usable(
+        filters, scope) else None
+    rest = cube.edges_q(filters, months)
+    sets = list(range(len(SETS)))
+    if months is not None and filters.step != Step.MONTH:
+        # A day or week series does not add up from months: it reads the facts.
+        add_facts(counts, filters, scope.rows(AppealFact), [0])
+        sets = sets[1:]
+    if rest is not None:
+        add_facts(counts, filters, cube.edge_facts(scope, rest), sets)
+    if months is not None:
+        add_months(counts, filters, scope, months, with_series=0 in sets)
+    return counts
+
+
+def add_facts(counts, filters: ReportFilters, facts, sets: list[int]) -> None:
+    rows = facts.values("created_day", "category_id", "organisation_id", "channel", "status",
+                        territory_region=F("territory__region_id"),
+                        branch=Substr("territory__path", 1, branch_length(filters)))
+    columns = {"bucket": BUCKET_SQL.get(filters.step, BUCKET_SQL[Step.DAY]),
+               "category_id": "r.category_id", "territory_region": "r.territory_region",
+               "branch": "r.branch", "organisation_id": "r.organisation_id",
+               "channel": "r.channel", "status": "r.status"}
+    wanted = [SETS[index] for index in sets]
+    used = {column for group in wanted for column in group}
+    for row in grouped(rows, {k: v for k, v in columns.items() if k in used}, wanted,
+                       {"count": "count(*)"}):
+        group = wanted[row["set"]]
+        name = SET_NAMES[SETS.index(group)]
+        key = tuple(row[column] for column in group)
+        counts[name][key if len(key) > 1 else key[0]] += row["count"]
+
+
+def add_months(counts, filters: ReportFilters, scope: ReportScope, months, *,
+               with_series: bool) -> None:
+    rows = cube.month_rows(filters, scope, months, (
+        MonthFigures.STATUS, MonthFigures.CHANNEL, MonthFigures.BRANCH))
+    sets = [("kind", "key"), ("category_id",), ("organisation_id",)]
+    if with_series:
+        sets.append(("month",))
+    found = grouped(rows.values("kind", "key", "month", "category_id", "organisation_id",
+                                "region_id", "messages"),
+                    {"kind": "r.kind", "key": "r.key", "category_id": "r.category_id",
+                     "organisation_id": "r.organisation_id", "month": "r.month",
+                     "region_id": "r.region_id"},
+                    [*sets[:1], ("kind", "key", "region_id"), *sets[1:]],
+                    {"count": "sum(r.messages)",
+                     "statuses": f"sum(r.messages) FILTER (WHERE r.kind = "
+                                 f"'{MonthFigures.STATUS}')"})
+    for row in found:
+        if row["set"] == 0 and row["kind"] == MonthFigures.STATUS:
+            counts["status"][row["key"]] += row["count"]
+        elif row["set"] == 0 and row["kind"] == MonthFigures.CHANNEL:
+            counts["channel"][row["key"]] += row["count"]
+        elif row["set"] == 1 and row["kind"] == MonthFigures.BRANCH:
+            counts["territory"][(row["region_id"], row["key"])] += row["count"]
+        elif row["set"] == 2:
+            counts["category"][row["category_id"]] += row["statuses"] or 0
+        elif row["set"] == 3:
+            counts["organisation"][row["organisation_id"]] += row["statuses"] or 0
+        elif row["set"] == 4:
+            counts["bucket"][row["month"]] += row["statuses"] or 0
 
 
 def branch_length(filters: ReportFilters) -> int:
@@ -113,24 +167,24 @@ def series_table(filters: ReportFilters, counts: dict[date, int]) -> Table:
                  totals={"period": _("Total"), "count": sum(row["count"] for row in rows)})
 
 
-def counted(grouped_rows, key, title, label, group, name_of, link_of) -> Table:
-    ordered = sorted(grouped_rows, key=lambda row: (-row["count"], row[group]))
-    rows = [{"label": name_of(row), "count": row["count"],
-             "_links": {"count": link_of(row)}} for row in ordered]
+def counted(counts: Counter, key, title, label, name_of, link_of) -> Table:
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    rows = [{"label": name_of(value), "count": count, "_links": {"count": link_of(value)}}
+            for value, count in ordered if count]
     return Table(key, title, (Column("label", label, TEXT), COUNT), rows,
                  totals={"label": _("Total"), "count": sum(row["count"] for row in rows)})
 
 
-def territory_table(grouped_rows) -> Table:
+def territory_table(counts: Counter) -> Table:
     """Counts by the territories one level under the chosen one (or under the root), each
     with its subtree; a message right at the chosen level counts under that territory."""
     names = {(t.region_id, t.path): t for t in Territory.objects.filter(
-        path__in={row["branch"] for row in grouped_rows},
-        region_id__in={row["territory_region"] for row in grouped_rows})}
+        path__in={branch for _region, branch in counts},
+        region_id__in={region for region, _branch in counts})}
     rows = []
-    for row in sorted(grouped_rows, key=lambda row: (-row["count"], row["branch"])):
-        territory = names.get((row["territory_region"], row["branch"]))
-        rows.append({"label": territory.name if territory else "—", "count": row["count"],
+    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0][1])):
+        territory = names.get(key)
+        rows.append({"label": territory.name if territory else "—", "count": count,
                      "_links": {"count": {"territory": territory.pk} if territory else {}}})
     return Table("by_territory", _("By territory"),
                  (Column("label", _("Territory"), TEXT), COUNT), rows,
