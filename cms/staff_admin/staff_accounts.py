@@ -2,6 +2,11 @@
 
 The account gets no usable password; an invitation e-mail carries a one-time link to set
 one (cms.accounts.staff_password), and "Забыли пароль?" on the login sends a new link.
+
+An account that the records name (the audit trail, a message's history, an answer it
+wrote) is never deleted: the records keep it (PROTECT). Wagtail's user delete page and
+its bulk delete answer such an account with a refusal that offers to deactivate it,
+instead of the database's ProtectedError as a 500.
 """
 
 from __future__ import annotations
@@ -10,11 +15,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.shortcuts import redirect
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.users.utils import user_can_delete_user
 
 from cms.accounts.staff_password import send_invitation
 from cms.models import Organisation, Role
@@ -76,3 +87,70 @@ def new_staff_account(request):
                 "page.") % {"name": user, "email": user.email})
         return redirect(reverse("cms_staffmembership_modeladmin_index"))
     return TemplateResponse(request, "staff_admin/new_staff_account.html", {"form": form})
+
+
+def deletion_blockers(user) -> list[str]:
+    """What keeps `user` from being deleted: the kinds of records that name the account,
+    with how many (empty if it can be deleted). Collects as a delete would, writes nothing."""
+    collector = Collector(using=router.db_for_write(type(user)))
+    try:
+        collector.collect([user])
+    except (ProtectedError, RestrictedError) as error:
+        found = (error.protected_objects if isinstance(error, ProtectedError)
+                 else error.restricted_objects)
+        by_model: dict = {}
+        for record in found:
+            by_model[record._meta] = by_model.get(record._meta, 0) + 1
+        return [f"{capfirst(opts.verbose_name_plural)}: {count}"
+                for opts, count in sorted(by_model.items(), key=lambda item: str(item[0]))]
+    return []
+
+
+def refusal(request, users: list, status: int) -> TemplateResponse:
+    """The page that says why these accounts stay, with a button to deactivate each."""
+    return TemplateResponse(request, "staff_admin/user_delete_refused.html", {
+        "accounts": [{"user": user, "blockers": blockers,
+                      "deactivate_url": reverse("pos_deactivate_user", args=[user.pk])}
+                     for user, blockers in users],
+        "users_url": reverse("wagtailusers_users:index"),
+    }, status=status)
+
+
+@hooks.register("before_delete_user")
+def refuse_to_delete_an_account_the_records_name(request, user):
+    blockers = deletion_blockers(user)
+    if blockers:
+        # The confirmation page too (GET), so nobody is asked to confirm what cannot be.
+        return refusal(request, [(user, blockers)], 409 if request.method == "POST" else 200)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_bulk_delete_accounts_the_records_name(request, action_type, objects,
+                                                    action_class):
+    if action_type != "delete" or get_user_model() not in action_class.models:
+        return None
+    kept = [(user, blockers) for user in objects if (blockers := deletion_blockers(user))]
+    if kept:
+        return refusal(request, kept, 409)
+    return None
+
+
+@require_POST
+def deactivate_user(request, pk):
+    """The alternative to deleting: the account can no longer log in, its records stay."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    if not user_can_delete_user(request.user, user):
+        raise PermissionDenied
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    messages.success(request, _("Account %(name)s deactivated: it can no longer log in, and "
+                                "the records that name it are kept.") % {"name": user})
+    return redirect(reverse("wagtailusers_users:index"))
+
+
+@hooks.register("register_admin_urls")
+def deactivation_urls():
+    return [path("staff-accounts/<int:pk>/deactivate/", deactivate_user,
+                 name="pos_deactivate_user")]
