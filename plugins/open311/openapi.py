@@ -36,7 +36,9 @@ def path_parameter(name: str, description: str) -> dict:
             "schema": STRING}
 
 
+# A region's code is a slug.
 JURISDICTION = query("jurisdiction_id", "The region's code.", required=True,
+                     schema={"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
                      example="demo")
 API_KEY = query("api_key", "An integration's key: its own requests show their text "
                 "and place.")
@@ -153,12 +155,16 @@ SCHEMAS = {
         "type": "object",
         "required": ["jurisdiction_id", "api_key", "service_code", "description"],
         "properties": {
-            "jurisdiction_id": STRING, "api_key": STRING, "service_code": STRING,
+            "jurisdiction_id": {"type": "string", "example": "demo"},
+            "api_key": STRING,
+            "service_code": {"type": "string", "example": "02.01"},
             "lat": STRING, "long": STRING, "address_string": STRING,
             "email": STRING, "first_name": STRING, "last_name": STRING, "phone": STRING,
             "account_id": {"type": "string",
                            "description": "The citizen's ЕСИА subject."},
-            "device_id": STRING, "description": STRING, "media_url": STRING,
+            "device_id": STRING, "media_url": STRING,
+            "description": {"type": "string",
+                            "example": "Яма на дороге у дома 5, глубина около 20 см."},
         },
         "additionalProperties": {"type": "string"},
     },
@@ -210,7 +216,9 @@ def document() -> dict:
                         query("start_date", "ISO 8601; the search spans at most 90 days "
                               "(the last 90 by default)."),
                         query("end_date", "ISO 8601."),
-                        query("status", "open, closed, or both comma-separated."),
+                        query("status", "open, closed, or both comma-separated.",
+                              schema={"type": "string",
+                                      "pattern": "^(open|closed)(,(open|closed))?$"}),
                         query("page", "From 1.", schema={"type": "integer", "minimum": 1}),
                         query("page_size", f"At most {MAX_RESULTS}.",
                               schema={"type": "integer", "minimum": 1,
