@@ -36,6 +36,16 @@ KEY_TEMPLATE = "open311/admin/key_issued.html"
 CONFIRM_TEMPLATE = "open311/admin/confirm.html"
 
 
+class IntegrationForm(RegionScopedForm):
+    """The region is chosen once: moving an integration would hand its key to another
+    region's jurisdiction."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "region" in self.fields:
+            self.fields["region"].disabled = True
+
+
 def key_page(view, integration, key: str):
     """The one page that shows a key: not cached anywhere, never shown again."""
     response = TemplateResponse(view.request, KEY_TEMPLATE, {
@@ -163,7 +173,7 @@ class IntegrationAdmin(RegionScopedAdmin):
         MultiFieldPanel([FieldPanel("services"), FieldPanel("vouches_for_esia"),
                          FieldPanel("rate_per_minute")], heading=_("What it may do")),
         FieldPanel("note"),
-    ], base_form_class=RegionScopedForm)
+    ], base_form_class=IntegrationForm)
 
     @display(description=_("key"))
     def key(self, integration):

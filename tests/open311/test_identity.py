@@ -11,11 +11,6 @@ from cms.accounts.citizens import CitizenClaims, do_sync_citizen
 from cms.accounts.models import CitizenProfile
 from plugins.open311.errors import ApiError
 from plugins.open311.identity import citizen_for
-from tests.open311.keys_support import (  # noqa: F401 (fixtures)
-    _fresh_rate_counts,
-    city_app,
-    epgu_keys,
-)
 
 ISSUER = "https://esia.example.test"
 

@@ -10,13 +10,6 @@ from cms.models import Role, StaffMembership, Subcategory
 from plugins.open311 import auth
 from plugins.open311.errors import ApiError
 from plugins.open311.models import Integration
-from tests.open311.keys_support import (  # noqa: F401 (fixtures)
-    _fresh_rate_counts,
-    city_app,
-    demo_editor,
-    north,
-    north_editor,
-)
 
 
 def admin_url(action: str, *args) -> str:
@@ -107,3 +100,16 @@ def test_staff_without_an_editor_role_cannot_list_integrations(client, demo):
                                             user__username="moderator").user
     client.force_login(moderator)
     assert client.get(admin_url("index")).status_code in (302, 403)
+
+
+def test_an_integration_stays_in_its_region(client, city_app, demo_editor, north):
+    integration, _key = city_app
+    client.force_login(demo_editor)
+    form = client.get(admin_url("edit", integration.pk)).context["form"]
+    assert form.fields["region"].disabled
+    client.post(admin_url("edit", integration.pk), {
+        "region": north.pk, "name": integration.name, "channel_label": "API: новое",
+        "rate_per_minute": 7, "note": ""})
+    integration.refresh_from_db()
+    assert integration.region.code == "demo"
+    assert (integration.channel_label, integration.rate_per_minute) == ("API: новое", 7)

@@ -12,11 +12,6 @@ from cms.models import Subcategory
 from plugins.open311 import auth
 from plugins.open311.errors import ApiError
 from plugins.open311.models import Integration
-from tests.open311.keys_support import (  # noqa: F401 (fixtures)
-    _fresh_rate_counts,
-    city_app,
-    north,
-)
 
 
 def refusal(call) -> ApiError:
@@ -49,7 +44,7 @@ def test_missing_or_unknown_keys_are_401(city_app, bad):
 
 
 def test_the_right_prefix_with_a_wrong_secret_is_401(city_app):
-    integration, key = city_app
+    integration, _key = city_app
     forged = f"o311_{integration.key_prefix}_{'x' * 43}"
     assert refusal(lambda: auth.authenticate(None, forged, "demo")).status == 401
 
@@ -94,3 +89,9 @@ def test_each_key_is_limited_to_its_rate_per_minute(city_app, demo):
     assert error.status == 429
     assert 0 < error.retry_after <= 60
     auth.check_rate(other)  # another key keeps its own count
+
+
+def test_an_overlong_key_is_401_without_a_lookup(city_app, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        error = refusal(lambda: auth.authenticate(None, "o311_" + "a" * 5000, "demo"))
+    assert error.status == 401

@@ -15,7 +15,6 @@ from cms.models import Channel
 from cms.portal.demo import create_demo_pages
 from plugins.open311.management.commands.open311_demo_request import DEMO_ADDRESS
 from plugins.open311.models import FiledRequest, Integration
-from tests.open311.keys_support import _fresh_rate_counts  # noqa: F401 (fixture)
 
 ISSUER = "http://127.0.0.1:8000/dev-idp"
 

@@ -32,7 +32,7 @@ ROUTES: dict[str, tuple[int, dict, bytes, float]] = {}
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the stdlib's name
+    def do_GET(self):
         status, headers, body, delay = ROUTES.get(self.path, (404, {}, b"", 0))
         time.sleep(delay)
         self.send_response(status)

@@ -1,6 +1,7 @@
 """Fixtures of the integrations' tests (test_keys_*.py, test_identity.py, test_location.py,
-test_media.py): the demo region's integration with its plain key, another region with its
-editor, and a fresh rate-limit count for each test."""
+test_media.py): integrations of the demo region with their plain keys, another region
+with its editor, and an empty cache around each test. The API's own fixtures are in
+api_support.py."""
 
 from __future__ import annotations
 
