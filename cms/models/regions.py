@@ -43,6 +43,10 @@ class Region(LocalisedName):
     hidden_categories = models.ManyToManyField(
         "cms.Category", verbose_name=_("hidden categories"), blank=True, related_name="+"
     )
+    # Which state of the region's reference data (its pages, classifier choices, routing,
+    # calendar, moderators...) a process may keep in memory: bumped from a sequence, in
+    # the writer's transaction, by every change to that data (`cms.submission.region_cache`).
+    config_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("region")

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from cms.kernel.plugins import hooks_for
 from cms.models import Role, Status
 from cms.permissions.grants import role_holders
+from cms.submission.region_cache import region_cached
 from cms.workflow.table import Action
 
 from .links import citizen_link, staff_link
@@ -38,6 +39,13 @@ def local_date(moment, region) -> str:
     return formats.date_format(timezone.localtime(moment, region.tzinfo), "SHORT_DATE_FORMAT")
 
 
+def region_moderators(region) -> list:
+    """The region's moderators, kept per region version (`region_cache`: a grant,
+    membership or staff account saved bumps it): every new message tells them."""
+    return region_cached(region, "notifications:moderators",
+                         lambda: list(role_holders(Role.MODERATOR, region=region)))
+
+
 def staff_recipients(appeal, transition) -> tuple[str, list]:
     """(template, users) of the staff to tell about `transition`, or ("", [])."""
     action, target = transition.action, transition.target
@@ -49,7 +57,7 @@ def staff_recipients(appeal, transition) -> tuple[str, list]:
     if not transition.changes_status:
         return "", []
     if target == Status.ON_MODERATION:
-        return "queue_new_message", list(role_holders(Role.MODERATOR, region=appeal.region))
+        return "queue_new_message", region_moderators(appeal.region)
     if target == Status.SENT_TO_ORGANISATION:
         return "queue_new_message", list(
             role_holders(Role.COORDINATOR, organisation=appeal.organisation))

@@ -10,6 +10,8 @@ citizen's form holds between tries (`HeldUpload`, see `cms.submission.held_uploa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from anyascii import anyascii
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -25,6 +27,7 @@ from wagtail.models import Page
 
 from cms.kernel.plugins import all_hooks, hooks_for
 from cms.models import Region
+from cms.submission.region_cache import region_cached
 from cms.submission.uploads import FILE_TYPES
 
 from .admin_forms import SubmissionPageAdminForm
@@ -167,6 +170,20 @@ class SubmissionPage(RoutablePageMixin, Page):
     def allowed_file_types(self) -> list[str]:
         return [code for code in self.file_types if code in FILE_TYPES]
 
+    def form_choices(self) -> FormChoices:
+        """What the page's form offers, kept per region version (`region_cache`: the
+        page, its questions, the classifier, the territories and the region's hidden
+        categories all bump it when saved); a preview reads its own revision."""
+        region = self.region
+        if region is None or getattr(self, "is_previewed", False) or not self.pk:
+            return FormChoices.read(self)
+        return region_cached(region, f"portal:page-form:{self.pk}",
+                             lambda: FormChoices.read(self))
+
+    def serve_preview(self, request, *args, **kwargs):
+        self.is_previewed = True
+        return super().serve_preview(request, *args, **kwargs)
+
     def offered_categories(self):
         """The page's subset (or all), without the categories the region hides."""
         categories = self.region.visible_categories() if self.region else None
@@ -202,6 +219,35 @@ class SubmissionPage(RoutablePageMixin, Page):
         """The `<form url>` of the organisations' widget snippets (an organisation id
         follows it), absolute: it is loaded from other sites."""
         return request.build_absolute_uri(self.get_url(request) + "widget/")
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """A page's categories, their subcategories, its region's territories and its extra
+    questions, in the order the form shows them."""
+
+    categories: tuple
+    subcategories: dict  # category pk -> tuple of its subcategories
+    territories: tuple
+    extra_fields: tuple
+
+    @classmethod
+    def read(cls, page: SubmissionPage) -> FormChoices:
+        from cms.models import Subcategory, Territory
+
+        categories = tuple(page.offered_categories())
+        subcategories: dict[int, list] = {}
+        for sub in Subcategory.objects.filter(
+                category__in=[category.pk for category in categories]).order_by(
+                "category_id", "position", "code"):
+            subcategories.setdefault(sub.category_id, []).append(sub)
+        region = page.region
+        territories = (tuple(Territory.objects.filter(region=region).order_by("path"))
+                       if region else ())
+        return cls(categories=categories,
+                   subcategories={pk: tuple(subs) for pk, subs in subcategories.items()},
+                   territories=territories,
+                   extra_fields=tuple(page.extra_fields.all()))
 
 
 class SubmissionPageField(AbstractFormField):

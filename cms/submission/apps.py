@@ -11,4 +11,9 @@ class SubmissionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import held_uploads  # noqa: F401  (deletes a held file with its row)
+        from . import (
+            held_uploads,  # noqa: F401  (deletes a held file with its row)
+            region_cache,
+        )
+
+        region_cache.connect()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.contrib.forms.forms import FormBuilder
 
-from cms.models import Subcategory, Territory
+from cms.models import Category, Subcategory, Territory
 
 from .held_uploads import as_clean_file, held_for
 from .uploads import accept_extensions, check_file
@@ -49,12 +49,54 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class InMemoryChoiceIterator(forms.models.ModelChoiceIterator):
+    """The field's objects as choices, from the list in hand (no query)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
+class InMemoryChoiceField(forms.ModelChoiceField):
+    """A model choice among objects already read (the page's `form_choices`): showing and
+    cleaning it costs no query. `queryset` still names the same rows, lazily, for code
+    that filters it."""
+
+    iterator = InMemoryChoiceIterator
+    objects: tuple = ()
+    _by_pk: dict = {}  # noqa: RUF012 (replaced per instance by offer())
+
+    def offer(self, queryset, objects) -> None:
+        self.objects = tuple(objects)
+        self._by_pk = {str(obj.pk): obj for obj in self.objects}
+        self.queryset = queryset  # also resets the widget's choices
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        obj = self._by_pk.get(str(value))
+        if obj is None:
+            raise ValidationError(self.error_messages["invalid_choice"],
+                                  code="invalid_choice", params={"value": value})
+        return obj
+
+
+class CategoryChoiceField(InMemoryChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 
 
-class TerritoryChoiceField(forms.ModelChoiceField):
+class TerritoryChoiceField(InMemoryChoiceField):
     def label_from_instance(self, obj):
         # The tree shown by indentation; a screen reader reads the name alone.
         return "\u00a0\u00a0" * (obj.depth - 1) + obj.name
@@ -69,7 +111,7 @@ class AppealForm(forms.Form):
         empty_label=_("— choose —"),
         error_messages={"invalid_choice": _("Choose a category from the list.")},
     )
-    subcategory = forms.ModelChoiceField(
+    subcategory = InMemoryChoiceField(
         label=_("Subcategory"),
         queryset=None,
         empty_label=_("— choose —"),
@@ -137,28 +179,36 @@ class AppealForm(forms.Form):
         # New files that passed their checks, set by clean_files: held if the form fails.
         self.checked_uploads = []
         self.files_not_kept = 0
+        self.citizen = citizen
+        self.page_choices = choices = page.form_choices()
         region = page.region
-        self.fields["category"].queryset = page.offered_categories()
-        self.fields["territory"].queryset = (
+        categories = choices.categories
+        self.fields["category"].offer(
+            Category.objects.filter(pk__in=[category.pk for category in categories]),
+            categories)
+        self.fields["territory"].offer(
             Territory.objects.filter(region=region).order_by("path")
-            if region
-            else Territory.objects.none()
-        )
-        self.fields["subcategory"].queryset = self._subcategories_for(
-            self._chosen_category()
-        )
+            if region else Territory.objects.none(),
+            choices.territories)
+        chosen = self._chosen_category()
+        self.fields["subcategory"].offer(
+            self._subcategories_for(chosen),
+            choices.subcategories.get(chosen.pk, ()) if chosen is not None else ())
         # Only a key that came back from the citizen can have files held under it.
         self.form_key = self._posted_form_key()
         if self.form_key is None and not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4()
         self.held = []
+        self.held_offered = False
         files = self.fields["files"]
         if page.max_files == 0 or not page.allowed_file_types:
             del self.fields["files"]
             del self.fields["keep_files"]
         else:
-            if citizen is not None and self.form_key is not None:
-                self.add_held(held_for(citizen, self.form_key), ticked=False)
+            # A post that names no kept file needs none: they are listed only when the
+            # form is shown again (`offer_held_files`).
+            if not self.is_bound or "keep_files" in self.data:
+                self.offer_held_files()
             files.widget.attrs.update(self._file_limit_attrs())
             files.help_text = _(
                 "Up to %(count)s files, each up to %(size)s: %(types)s."
@@ -168,9 +218,7 @@ class AppealForm(forms.Form):
                 "types": ", ".join(str(t) for t in self._type_labels()),
             }
         self.extra_field_names = []
-        for clean_name, field in FormBuilder(
-            page.extra_fields.all()
-        ).formfields.items():
+        for clean_name, field in FormBuilder(choices.extra_fields).formfields.items():
             name = EXTRA_PREFIX + clean_name
             self.fields[name] = field
             self.extra_field_names.append(name)
@@ -188,6 +236,14 @@ class AppealForm(forms.Form):
             return uuid.UUID(str(value)) if value else None
         except ValueError:
             return None
+
+    def offer_held_files(self) -> None:
+        """List the files held for this form (unticked), once."""
+        if self.held_offered or "keep_files" not in self.fields:
+            return
+        self.held_offered = True
+        if self.citizen is not None and self.form_key is not None:
+            self.add_held(held_for(self.citizen, self.form_key), ticked=False)
 
     def add_held(self, rows, *, ticked=True) -> None:
         """Offer held files under `keep_files`; `ticked` ones come back chosen."""
@@ -232,10 +288,7 @@ class AppealForm(forms.Form):
         )
         if not value:
             return None
-        try:
-            return self.fields["category"].queryset.filter(pk=int(str(value))).first()
-        except ValueError:
-            return None
+        return self.fields["category"]._by_pk.get(str(getattr(value, "pk", value)))
 
     @property
     def photo_required(self) -> bool:
@@ -244,11 +297,8 @@ class AppealForm(forms.Form):
         value = (
             self.data.get("subcategory") if self.is_bound else self.initial.get("subcategory")
         )
-        try:
-            pk = int(str(value))
-        except ValueError:
-            return False
-        return self.fields["subcategory"].queryset.filter(pk=pk, photo_required=True).exists()
+        chosen = self.fields["subcategory"]._by_pk.get(str(getattr(value, "pk", value)))
+        return chosen is not None and chosen.photo_required
 
     @staticmethod
     def _subcategories_for(category):

@@ -168,6 +168,7 @@ def serve_submission(
                 else reverse("portal:confirmation", args=[appeal.public_id])
             )
             return redirect(url)
+        form.offer_held_files()
         hold_checked_files(form, request.user)
     else:
         initial = {}
@@ -206,14 +207,7 @@ def form_notices(region, form: AppealForm, request) -> list[str]:
 
 def subcategory_map(form: AppealForm) -> dict[str, list[list]]:
     """Category id → [[subcategory id, name, photo required], …] for the script."""
-    from cms.models import Subcategory
-
-    categories = form.fields["category"].queryset
-    mapping: dict[str, list[list]] = {}
-    for sub in Subcategory.objects.filter(category__in=categories).order_by(
-        "category_id", "position", "code"
-    ):
-        mapping.setdefault(str(sub.category_id), []).append(
-            [sub.pk, sub.display_name, sub.photo_required]
-        )
-    return mapping
+    return {
+        str(category_pk): [[sub.pk, sub.display_name, sub.photo_required] for sub in subs]
+        for category_pk, subs in form.page_choices.subcategories.items()
+    }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cms.kernel.hookspecs import DeadlineChoice
@@ -49,7 +50,9 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
     if event.kind == EventKind.REGISTERED:
         start_clock(appeal, event.created_at)
         return
-    clock = AppealClock.objects.select_for_update().filter(appeal_id=appeal.pk).first()
+    clock = _clock_started_in_this_transaction(appeal)
+    if clock is None:
+        clock = AppealClock.objects.select_for_update().filter(appeal_id=appeal.pk).first()
     if clock is None:
         # Registered while the plugin was off for the region: no stages to follow.
         return
@@ -84,6 +87,32 @@ def start_clock(appeal: Appeal, at: datetime) -> AppealClock:
     )
     _schedule_warning(clock, settings.warning_lead, at)
     clock.save(force_insert=True)
+    _remember_started_clock(appeal, clock)
+    return clock
+
+
+# Registration writes four events in one transaction; the clock its REGISTERED event
+# inserted is locked by that transaction already, so the next three use the row in hand
+# instead of reading it again FOR UPDATE.
+STARTED_CLOCK = "_fasttrack_started_clock"
+
+
+def _remember_started_clock(appeal: Appeal, clock: AppealClock) -> None:
+    if not connection.in_atomic_block:
+        return
+    # The outermost atomic block names the transaction: kept with the clock, so it is
+    # alive (never another block's id) for as long as the memo is.
+    appeal.__dict__[STARTED_CLOCK] = (clock, connection.atomic_blocks[0])
+    transaction.on_commit(lambda: appeal.__dict__.pop(STARTED_CLOCK, None))
+
+
+def _clock_started_in_this_transaction(appeal: Appeal) -> AppealClock | None:
+    held = appeal.__dict__.get(STARTED_CLOCK)
+    if held is None or not connection.in_atomic_block:
+        return None
+    clock, block = held
+    if block is not connection.atomic_blocks[0] or clock.appeal_id != appeal.pk:
+        return None
     return clock
 
 

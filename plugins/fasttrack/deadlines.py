@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from cms.submission.region_cache import region_cached
 
 from .calendar import WorkingCalendar
 from .models import (
@@ -53,13 +54,21 @@ def _per_message(appeal, name: str, key, compute):
 
 
 def region_time(appeal) -> tuple[FastTrackSettings, WorkingCalendar]:
-    """The settings and calendar of the message's region."""
+    """The settings and calendar of the message's region (kept per region version:
+    `region_cache`; this plugin's models bump it, see `invalidation`)."""
 
     def read():
-        settings = settings_for(appeal.region)
-        return settings, region_calendar(appeal.region, settings)
+        region = appeal.region
+        # The zone is in the name: a region object edited in memory counts in its own.
+        return region_cached(region, f"fasttrack:region_time:{region.time_zone}",
+                             lambda: _read_region_time(region))
 
     return _per_message(appeal, "_fasttrack_region_time", appeal.region_id, read)
+
+
+def _read_region_time(region) -> tuple[FastTrackSettings, WorkingCalendar]:
+    settings = settings_for(region)
+    return settings, region_calendar(region, settings)
 
 
 def fast_track_of(appeal) -> FastTrack | None:
@@ -70,13 +79,24 @@ def fast_track_of(appeal) -> FastTrack | None:
     )
 
 
+def active_fast_tracks(region) -> dict[tuple[str, int], FastTrack]:
+    """The region's active fast tracks by ("subcategory", id) and ("category", id)."""
+    tracks = FastTrack.objects.filter(region=region, is_active=True).select_related(
+        "category", "subcategory")
+    found = {}
+    for track in tracks:
+        if track.subcategory_id is not None:
+            found["subcategory", track.subcategory_id] = track
+        elif track.category_id is not None:
+            found["category", track.category_id] = track
+    return found
+
+
 def fast_track_for(region, subcategory) -> FastTrack | None:
     """The active fast track for a subcategory: its own, else its category's."""
-    candidates = FastTrack.objects.filter(
-        Q(subcategory_id=subcategory.pk) | Q(category_id=subcategory.category_id),
-        region=region, is_active=True,
-    ).select_related("category", "subcategory")
-    return min(candidates, key=lambda track: track.subcategory_id is None, default=None)
+    tracks = region_cached(region, "fasttrack:tracks", lambda: active_fast_tracks(region))
+    return (tracks.get(("subcategory", subcategory.pk))
+            or tracks.get(("category", subcategory.category_id)))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Whatever the number of rules, a decision costs at most two queries: one when the message
 came through a widget (the region's policy and the widget organisation's competence,
-together), one for the best rule. The territory's ancestry comes from its materialised path
+together), one for the region's rules, read once per region version and kept in memory
+(`cms.submission.region_cache`), so usually none. The territory's ancestry comes from its materialised path
 (`Territory.ancestor_paths()`), so "a rule on a territory covers its subtree" is an indexed
 `IN` over a handful of paths, and the database orders the candidates by specificity.
 """
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.kernel.hookspecs import AddresseeChoice
 from cms.kernel.plugins import hooks_for
 from cms.models import Appeal, Channel, Organisation
+from cms.submission.region_cache import region_cached
 
 from .models import RoutingRule, RoutingSettings, WidgetPolicy
 
@@ -80,12 +82,43 @@ def matching_rules(appeal: Appeal) -> QuerySet[RoutingRule]:
 
 
 def best_rule(appeal: Appeal) -> RoutingRule | None:
-    """The rule that answers for the message, with what explaining it needs, in one query."""
-    return (
-        matching_rules(appeal)
+    """The rule that answers for the message, with what explaining it needs.
+
+    Chosen in Python among the region's active rules, kept per region version
+    (`region_cache`; a rule or setting saved bumps it), in `matching_rules`' order: no
+    query once the region's rules are in memory."""
+    paths = set(_territory_paths(appeal))
+    category_id = _category_id(appeal)
+
+    def covers(rule: RoutingRule) -> bool:
+        if rule.subcategory_id is not None:
+            subject = rule.subcategory_id == appeal.subcategory_id
+        elif rule.category_id is not None:
+            subject = category_id is not None and rule.category_id == category_id
+        else:
+            subject = True
+        return (subject
+                and (rule.territory_id is None or rule.territory.path in paths)
+                and rule.channel in ("", appeal.channel))
+
+    candidates = [rule for rule in active_rules(appeal.region) if covers(rule)]
+    return min(candidates, key=specificity_key, default=None)
+
+
+def specificity_key(rule: RoutingRule) -> tuple:
+    """`SPECIFICITY_ORDER` as a sort key (the smallest wins)."""
+    subject_rank = 2 if rule.subcategory_id else (1 if rule.category_id else 0)
+    territory_depth = rule.territory.depth if rule.territory_id else 0
+    channel_rank = 1 if rule.channel else 0
+    return (-subject_rank, -territory_depth, -channel_rank, -rule.priority, rule.pk)
+
+
+def active_rules(region) -> list[RoutingRule]:
+    """The region's active rules with what choosing and explaining need, per version."""
+    return region_cached(region, "routing:active_rules", lambda: list(
+        RoutingRule.objects.filter(region=region, is_active=True)
         .select_related("organisation", "category", "subcategory", "territory")
-        .first()
-    )
+        .order_by("pk")))
 
 
 def _widget_organisation(appeal: Appeal) -> Organisation | None:
