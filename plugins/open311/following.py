@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from cms import regiontime
 from cms.models import Appeal, AppealEvent
 from cms.models.appeals import OPEN_STATUSES
-from cms.portal.history import _line as history_line  # lead: expose it (requests.md)
-from cms.portal.history import shows_deadline
+from cms.portal.history import public_lines, shows_deadline
 
 from .errors import ApiError
 
@@ -60,13 +59,6 @@ def iso(moment: datetime | None, region) -> str | None:
 
 def status_of(appeal: Appeal) -> str:
     return OPEN if appeal.status in OPEN_STATUSES else CLOSED
-
-
-def public_lines(events, region) -> list:
-    """The citizen's history lines of `events` (public ones, in order), as the portal's
-    page words them."""
-    lines = (history_line(event, region) for event in events)
-    return [line for line in lines if line is not None]
 
 
 def status_notes(appeal: Appeal, region) -> str:
