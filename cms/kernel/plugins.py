@@ -81,7 +81,7 @@ ESSENTIAL_PLUGIN_NAMES = frozenset(plugin.name for plugin in ESSENTIAL_PLUGINS)
 # named exactly as a third-party distribution names its entry point.
 DEFAULT_PLUGINS: tuple[EntryPoint, ...] = tuple(
     EntryPoint(name=name, value=f"plugins.{name}:plugin", group=ENTRY_POINT_GROUP)
-    for name in ("routing", "fasttrack", "rating", "reports")
+    for name in ("routing", "fasttrack", "rating", "reports", "open311")
 )
 
 

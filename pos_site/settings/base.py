@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "plugins.fasttrack",
     "plugins.rating",
     "plugins.reports",
+    "plugins.open311",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
