@@ -54,6 +54,9 @@ FULL_CHUNK = 5000
 def _loose(to: str, **extra) -> models.ForeignKey:
     """A foreign key for reading (joins, names), without a constraint or cascade: the
     facts are a cache, and must never block a write to the tables they summarise."""
+    # No index of its own either: the indexes the report and the refresh read are
+    # declared below (an index per key column was most of the full refresh's writing).
+    extra.setdefault("db_index", False)
     return models.ForeignKey(to, on_delete=models.DO_NOTHING, db_constraint=False,
                              related_name="+", **extra)
 
@@ -122,7 +125,7 @@ class ProblemGroup(models.Model):
 
     id = models.BigIntegerField(primary_key=True)
     region = _loose("cms.Region")
-    place = _loose("reports.ProblemPlace")
+    place = _loose("reports.ProblemPlace", db_index=True)  # the refresh's deletes
     subcategory = _loose("cms.Subcategory")
     size = models.PositiveIntegerField()
 
@@ -133,6 +136,30 @@ class ProblemGroup(models.Model):
 
     def __str__(self) -> str:
         return f"group {self.id} of {self.size}"
+
+
+class ProblemMonth(models.Model):
+    """Messages per region, local month of registration, subcategory and territory: the
+    growth tables' whole months. Category and territory follow from the subcategory and
+    the territory, so every filter but organisation, channel and fast track (and a
+    scope narrower than regions) reads these rows instead of the facts; the days of a
+    period outside whole months are counted from the facts."""
+
+    region = _loose("cms.Region")
+    month = models.DateField()
+    category = _loose("cms.Category")
+    subcategory = _loose("cms.Subcategory")
+    territory = _loose("cms.Territory")
+    messages = models.IntegerField()
+
+    class Meta:
+        app_label = "reports"
+        constraints = [models.UniqueConstraint(
+            fields=["region", "month", "subcategory", "territory"],
+            name="reports_problemmonth_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.messages}"
 
 
 FACT_COLUMNS = ("appeal_id", "region_id", "created_at", "organisation_id", "category_id",
@@ -172,6 +199,50 @@ def facts_sql(*, incremental: bool) -> str:
                ON p.territory_id = a.territory_id AND p.key = {PLACE_KEY_SQL}
         WHERE a.region_id = ANY(%(regions)s) AND {_changed(incremental)}
         ON CONFLICT (appeal_id) DO UPDATE SET {updates}
+    """
+
+
+MONTH_SQL = "date_trunc('month', {at} AT TIME ZONE reg.time_zone)::date"
+
+
+def months_full_sql() -> str:
+    """Every message counted into its month (after the facts are written)."""
+    month = MONTH_SQL.format(at="f.created_at")
+    return f"""
+        INSERT INTO {ProblemMonth._meta.db_table}
+               (region_id, month, category_id, subcategory_id, territory_id, messages)
+        SELECT f.region_id, {month}, min(f.category_id), f.subcategory_id, f.territory_id,
+               count(*)
+        FROM {ProblemFact._meta.db_table} f JOIN cms_region reg ON reg.id = f.region_id
+        GROUP BY f.region_id, {month}, f.subcategory_id, f.territory_id
+    """
+
+
+def months_delta_sql() -> str:
+    """The changed messages' moves between months' cells, read before their facts are
+    upserted: minus one where the fact was, plus one where the message is now (a new
+    message only adds; one read again unchanged adds nothing)."""
+    table = ProblemMonth._meta.db_table
+    month = MONTH_SQL.format(at="a.created_at")
+    return f"""
+        INSERT INTO {table} AS m
+               (region_id, month, category_id, subcategory_id, territory_id, messages)
+        SELECT region_id, month, min(category_id), subcategory_id, territory_id,
+               sum(delta)
+        FROM (SELECT a.region_id, {month} AS month, f.category_id, f.subcategory_id,
+                     f.territory_id, -1 AS delta
+              FROM cms_appeal a JOIN cms_region reg ON reg.id = a.region_id
+              JOIN {ProblemFact._meta.db_table} f ON f.appeal_id = a.id
+              WHERE a.region_id = ANY(%(regions)s) AND a.updated_at >= %(since)s
+              UNION ALL
+              SELECT a.region_id, {month}, a.category_id, a.subcategory_id,
+                     a.territory_id, 1
+              FROM cms_appeal a JOIN cms_region reg ON reg.id = a.region_id
+              WHERE a.region_id = ANY(%(regions)s) AND a.updated_at >= %(since)s) moves
+        GROUP BY region_id, month, subcategory_id, territory_id
+        HAVING sum(delta) <> 0
+        ON CONFLICT (region_id, month, subcategory_id, territory_id)
+        DO UPDATE SET messages = m.messages + EXCLUDED.messages
     """
 
 
@@ -293,9 +364,11 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
         params = {"regions": regions, "since": since}
         if full:
             cursor.execute(f"TRUNCATE {ProblemFact._meta.db_table}, "
-                           f"{ProblemPlace._meta.db_table}, {ProblemGroup._meta.db_table}")
+                           f"{ProblemPlace._meta.db_table}, {ProblemGroup._meta.db_table}, "
+                           f"{ProblemMonth._meta.db_table}")
         else:
             touched = _places_of_changed(cursor, since, regions)
+            cursor.execute(months_delta_sql(), params)
         cursor.execute(places_sql(incremental=not full), params)
         written["places"] = cursor.rowcount
         cursor.execute(facts_sql(incremental=not full), params)
@@ -309,6 +382,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
                                      [first, first + FULL_CHUNK])
             written["groups"] = regrouped
             recount_places(cursor, None)
+            cursor.execute(months_full_sql())
         else:
             touched |= _places_of_changed(cursor, since, regions)
             written["groups"] = 0
@@ -327,6 +401,7 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
             cursor.execute(f"ANALYZE {ProblemPlace._meta.db_table}")
             cursor.execute(f"ANALYZE {ProblemFact._meta.db_table}")
             cursor.execute(f"ANALYZE {ProblemGroup._meta.db_table}")
+            cursor.execute(f"ANALYZE {ProblemMonth._meta.db_table}")
     return written
 
 

@@ -1,8 +1,9 @@
 """The problem points report: what grows fastest, where messages repeat, what is similar.
 
 - growth: messages per subcategory and per territory in the period against the previous
-  period of the same length, the largest increases first: one query over both periods,
-  grouped by subcategory and territory at once (a few thousand pairs), summed each way;
+  period of the same length, the largest increases first: counted per (subcategory,
+  territory) pair over both periods at once (a few thousand pairs), summed each way;
+  whole months from the month cells, the other days from the facts;
 - repeated places: a territory and an address with two messages or more in the period
   (one query);
 - similar messages: the groups of similar texts at one place and subcategory, each
@@ -19,25 +20,27 @@ the messages directly (`plugins.reports.similar.similar_groups`).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Subcategory, Territory
 
 from .filters import ReportFilters, ReportScope
-from .problem_facts import ProblemFact, ProblemGroup, ProblemPlace
+from .problem_facts import ProblemFact, ProblemGroup, ProblemMonth, ProblemPlace
 from .results import TEXT, Chart, Column, ReportResult, Table
 from .similar import place_key, similar_groups
 
 TOP = 10
 PLACES = 20
 SIMILAR_GROUPS = 50
-# The busiest places and largest groups are counted this many at a time, for at most
-# this many batches (see `threshold_top`).
-TOP_BATCH = 100
+# The busiest places and largest groups are counted half as many again as wanted at a
+# time (at least this many), for at most this many batches (see `threshold_top`).
+TOP_BATCH = 5
 TOP_BATCHES = 3
 # Counting by batches is given up at once when the largest count found is under this
 # share of the largest total (a short or narrow period).
@@ -64,7 +67,8 @@ def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
         received = scope.appeals.filter(filters.period_q())
         rows = scope.appeals
         place_rows, similar_rows = places_direct(received), similar_direct(received)
-    subcategories, territories = growth(filters, rows)
+    subcategories, territories = growth(
+        filters, pair_counts(filters, scope, rows) if uses_facts() else rows)
     tables = [subcategories, territories, places_table(place_rows),
               similar_table(similar_rows)]
     charts = [Chart("subcategories", "grouped", _("Fastest-growing subcategories"), "label",
@@ -75,15 +79,13 @@ def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
 # --- growth ---------------------------------------------------------------------------
 
 
-def growth(filters: ReportFilters, rows) -> tuple[Table, Table]:
-    """Both growth tables from one query: counts per (subcategory, territory) pair in
-    both periods, summed by subcategory and by territory here (a few thousand pairs at
-    most, where two queries would read the period's rows twice)."""
-    previous = filters.previous()
-    counted = (rows.filter(previous.period_q() | filters.period_q()).order_by()
-               .values_list("subcategory_id", "territory_id")
-               .annotate(current=Count("pk", filter=filters.period_q()),
-                         previous=Count("pk", filter=previous.period_q())))
+def growth(filters: ReportFilters, counted) -> tuple[Table, Table]:
+    """Both growth tables from the counts per (subcategory, territory) pair in both
+    periods (`counted`: (subcategory, territory, current, previous) rows, or the
+    messages to count them from), summed by subcategory and by territory here: a few
+    thousand pairs at most, where two queries would read the period's rows twice."""
+    if isinstance(counted, QuerySet):
+        counted = counted_pairs(filters, counted)
     by_subcategory: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_territory: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for subcategory_id, territory_id, current, before in counted:
@@ -99,6 +101,107 @@ def growth(filters: ReportFilters, rows) -> tuple[Table, Table]:
                          _("Subcategory"), by_subcategory, subcategory_names, "sub"),
             growth_table("territories", _("Fastest-growing territories"), _("Territory"),
                          by_territory, territory_names, "ter"))
+
+
+def counted_pairs(filters: ReportFilters, rows, current=None, previous=None):
+    """(subcategory, territory, current, previous) counted from `rows` (messages or
+    facts) within the periods' conditions (by default the whole periods)."""
+    current = filters.period_q() if current is None else current
+    previous = filters.previous().period_q() if previous is None else previous
+    return (rows.filter(current | previous).order_by()
+            .values_list("subcategory_id", "territory_id")
+            .annotate(current=Count("pk", filter=current),
+                      previous=Count("pk", filter=previous)))
+
+
+def pair_counts(filters: ReportFilters, scope: ReportScope, facts) -> list[tuple]:
+    """The pairs' counts from the month cells for the whole months of both periods, and
+    from the facts for their other days: over two years, a few hundred thousand cells
+    and two months of facts instead of every fact. The cells hold no organisation,
+    channel or fast track, and count a region's messages: with any of those filters,
+    or a scope narrower than regions (a head's organisations), only the facts."""
+    previous = filters.previous()
+    if not months_apply(filters, scope):
+        return list(counted_pairs(filters, facts))
+    current_months, current_days = split_by_months(filters)
+    previous_months, previous_days = split_by_months(previous)
+    totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    if current_months or previous_months:
+        cells = (filters.narrow(ProblemMonth.objects.filter(scope.visible), period=False)
+                 .filter(month__in=current_months + previous_months).order_by()
+                 .values_list("subcategory_id", "territory_id")
+                 .annotate(current=Sum("messages", filter=Q(month__in=current_months),
+                                       default=0),
+                           previous=Sum("messages", filter=Q(month__in=previous_months),
+                                        default=0)))
+        for subcategory_id, territory_id, current, before in cells:
+            totals[subcategory_id, territory_id][0] += current
+            totals[subcategory_id, territory_id][1] += before
+    if current_days or previous_days:
+        days = counted_pairs(filters, facts, days_q(filters, current_days),
+                             days_q(filters, previous_days))
+        for subcategory_id, territory_id, current, before in days:
+            totals[subcategory_id, territory_id][0] += current
+            totals[subcategory_id, territory_id][1] += before
+    return [(*pair, current, before) for pair, (current, before) in totals.items()]
+
+
+def months_apply(filters: ReportFilters, scope: ReportScope) -> bool:
+    """Whether the month cells can count for these filters and this scope: no filter
+    on what they do not hold, dates in the region's own zone, a scope of whole regions."""
+    if filters.organisation is not None or filters.channel or filters.fast_track is not None:
+        return False
+    if filters.region is None or filters.zone != filters.region.time_zone:
+        return False
+    return whole_regions(scope.visible)
+
+
+# The scope's conditions that select whole regions (or every message, or none).
+REGION_LOOKUPS = frozenset({"region_id", "region_id__in", "pk__isnull", "pk__in"})
+
+
+def whole_regions(q: Q) -> bool:
+    for child in q.children:
+        if isinstance(child, Q):
+            if not whole_regions(child):
+                return False
+        elif child[0] not in REGION_LOOKUPS or (child[0] == "pk__in" and child[1]):
+            return False
+    return True
+
+
+def split_by_months(filters: ReportFilters) -> tuple[list[date], list[tuple[date, date]]]:
+    """The first days of the months wholly inside the period, and the day ranges
+    (first, last) of the period outside them."""
+    since, until = filters.since, filters.until
+    month = since if since.day == 1 else next_month(since)
+    months = []
+    while next_month(month) - timedelta(days=1) <= until:
+        months.append(month)
+        month = next_month(month)
+    if not months:
+        return [], [(since, until)]
+    days = []
+    if since < months[0]:
+        days.append((since, months[0] - timedelta(days=1)))
+    after = next_month(months[-1])
+    if after <= until:
+        days.append((after, until))
+    return months, days
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def days_q(filters: ReportFilters, ranges: list[tuple[date, date]]) -> Q:
+    """Registered on those local days (no days: a condition nothing meets, which SQL
+    can still write inside a FILTER)."""
+    q = Q(pk__isnull=True)
+    for first, last in ranges:
+        days = replace(filters, since=first, until=last)
+        q |= days.period_q()
+    return q
 
 
 def grown(totals: dict[int, list[int]]) -> list[int]:
@@ -165,11 +268,12 @@ def threshold_top(bounds, count, wanted: int, order) -> list[dict] | None:
     settled answer, or at once when the counts are far below the totals (a short or
     narrow period), it gives up and returns None: counting all is then cheap."""
     found: list[dict] = []
+    size = max(TOP_BATCH, wanted * 3 // 2)
     for batch in range(TOP_BATCHES):
-        read = list(bounds[batch * TOP_BATCH:(batch + 1) * TOP_BATCH])
+        read = list(bounds[batch * size:(batch + 1) * size])
         if read:
             found = sorted(found + count([pk for pk, _bound in read]), key=order)[:wanted]
-        if len(read) < TOP_BATCH:
+        if len(read) < size:
             return found  # every candidate counted
         if len(found) == wanted and -order(found[-1])[0] > read[-1][1]:
             return found

@@ -7,6 +7,7 @@ the scheduled task is declared and runs on a real worker."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -149,6 +150,46 @@ def test_the_facts_give_the_direct_figures_on_the_fixed_set(demo, narrowed):
     filters = period(**extra)
     for user in (data.curator, data.head):
         assert from_facts(filters, user) == direct(filters, user)
+
+
+def test_growth_from_month_cells_equals_counting_the_messages(demo):
+    """Messages over five months (whole months read from the cells, the other days from
+    the facts), then changes picked up by the incremental refresh (the cells move by
+    the changed messages only): the growth figures equal those counted directly."""
+    user = staff_member("rprob-curator", "cur", Role.CURATOR)
+    today = timezone.localtime(timezone.now(), demo.tzinfo).date()
+    made = []
+    for days_ago in range(3, 150, 4):
+        made.append(message(f"{RUBBISH} {days_ago}", days_ago=days_ago,
+                            sub="01.01" if days_ago % 3 else "03.02",
+                            territory="gorsk" if days_ago % 2 else "gorsk-leninsky",
+                            address=f"ул. Садовая, {days_ago % 5}"))
+    problem_facts.refresh(full=True)
+    periods = [ReportFilters(since=today - timedelta(days=days), until=today, region=demo,
+                             zone=demo.time_zone) for days in (20, 45, 70)]
+    periods.append(replace(periods[1], category=factories.subcategory("01.01").category))
+    periods.append(replace(periods[2], territory=factories.territory("gorsk-leninsky", demo)))
+
+    def both(filters):
+        scope = report_scope(user, filters)
+        cells = problems.growth(filters, problems.pair_counts(
+            filters, scope, scope.rows(ProblemFact, period=False)))
+        counted = problems.growth(filters, scope.appeals)
+        return [table.rows for table in cells], [table.rows for table in counted]
+
+    assert problems.months_apply(periods[2], report_scope(user, periods[2]))
+    assert problems.split_by_months(periods[2])[0]  # whole months in it
+    for filters in periods:
+        from_cells, counted = both(filters)
+        assert from_cells == counted
+    # A new message, one moved to another subcategory, one to another territory.
+    message(RUBBISH, days_ago=50, sub="03.02")
+    touch(made[5], subcategory=factories.subcategory("01.02"))
+    touch(made[9], territory=factories.territory("staromlynsk", demo))
+    problem_facts.refresh()
+    for filters in periods:
+        from_cells, counted = both(filters)
+        assert from_cells == counted
 
 
 def test_the_busiest_places_by_batches_are_those_counting_all_finds(demo, monkeypatch):

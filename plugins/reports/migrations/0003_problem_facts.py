@@ -1,6 +1,6 @@
 """The problem-points report's facts (plugins/reports/problem_facts.py: places with their
 totals, one narrow row per message with its place and its group of similar messages, the
-groups with their sizes), and two indexes on the
+groups with their sizes, messages per month, subcategory and territory), and two indexes on the
 core's messages for the per-message lookups of similar messages (docs/performance.md):
 
 - `reports_appeal_place_time` (subcategory, territory, created_at): the moderator's
@@ -45,10 +45,10 @@ class Migration(migrations.Migration):
                 ("key", models.CharField(max_length=500)),
                 ("address", models.CharField(max_length=500)),
                 ("total", models.PositiveIntegerField(default=0)),
-                ("region", models.ForeignKey(db_constraint=False,
+                ("region", models.ForeignKey(db_constraint=False, db_index=False,
                                              on_delete=django.db.models.deletion.DO_NOTHING,
                                              related_name="+", to="cms.region")),
-                ("territory", models.ForeignKey(db_constraint=False,
+                ("territory", models.ForeignKey(db_constraint=False, db_index=False,
                                                 on_delete=django.db.models.deletion.DO_NOTHING,
                                                 related_name="+", to="cms.territory")),
             ],
@@ -70,22 +70,22 @@ class Migration(migrations.Migration):
                 ("channel", models.CharField(max_length=16)),
                 ("is_fast_track", models.BooleanField()),
                 ("similar_group", models.BigIntegerField(null=True)),
-                ("category", models.ForeignKey(db_constraint=False,
+                ("category", models.ForeignKey(db_constraint=False, db_index=False,
                                                on_delete=django.db.models.deletion.DO_NOTHING,
                                                related_name="+", to="cms.category")),
                 ("organisation", models.ForeignKey(
-                    db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING,
                     related_name="+", to="cms.organisation")),
-                ("place", models.ForeignKey(db_constraint=False, null=True,
+                ("place", models.ForeignKey(db_constraint=False, db_index=False, null=True,
                                             on_delete=django.db.models.deletion.DO_NOTHING,
                                             related_name="+", to="reports.problemplace")),
-                ("region", models.ForeignKey(db_constraint=False,
+                ("region", models.ForeignKey(db_constraint=False, db_index=False,
                                              on_delete=django.db.models.deletion.DO_NOTHING,
                                              related_name="+", to="cms.region")),
                 ("subcategory", models.ForeignKey(
-                    db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING,
                     related_name="+", to="cms.subcategory")),
-                ("territory", models.ForeignKey(db_constraint=False,
+                ("territory", models.ForeignKey(db_constraint=False, db_index=False,
                                                 on_delete=django.db.models.deletion.DO_NOTHING,
                                                 related_name="+", to="cms.territory")),
             ],
@@ -109,16 +109,42 @@ class Migration(migrations.Migration):
                 ("place", models.ForeignKey(db_constraint=False,
                                             on_delete=django.db.models.deletion.DO_NOTHING,
                                             related_name="+", to="reports.problemplace")),
-                ("region", models.ForeignKey(db_constraint=False,
+                ("region", models.ForeignKey(db_constraint=False, db_index=False,
                                              on_delete=django.db.models.deletion.DO_NOTHING,
                                              related_name="+", to="cms.region")),
                 ("subcategory", models.ForeignKey(
-                    db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING,
                     related_name="+", to="cms.subcategory")),
             ],
             options={
                 "indexes": [models.Index(fields=["region", "-size", "id"],
                                          name="reports_problemgroup_largest")],
+            },
+        ),
+        migrations.CreateModel(
+            name="ProblemMonth",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True,
+                                           serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("messages", models.IntegerField()),
+                ("category", models.ForeignKey(db_constraint=False, db_index=False,
+                                               on_delete=django.db.models.deletion.DO_NOTHING,
+                                               related_name="+", to="cms.category")),
+                ("region", models.ForeignKey(db_constraint=False, db_index=False,
+                                             on_delete=django.db.models.deletion.DO_NOTHING,
+                                             related_name="+", to="cms.region")),
+                ("subcategory", models.ForeignKey(
+                    db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                    related_name="+", to="cms.subcategory")),
+                ("territory", models.ForeignKey(db_constraint=False, db_index=False,
+                                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                                related_name="+", to="cms.territory")),
+            ],
+            options={
+                "constraints": [models.UniqueConstraint(
+                    fields=("region", "month", "subcategory", "territory"),
+                    name="reports_problemmonth_unique")],
             },
         ),
         *(migrations.RunSQL(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}",
