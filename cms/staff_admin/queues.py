@@ -20,19 +20,24 @@ from functools import lru_cache
 from typing import ClassVar
 
 from django.contrib import admin
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.utils import display_for_value
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import InvalidPage
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.menus import ModelAdminMenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.templatetags.modeladmin_tags import admin_list_filter
 from wagtail_modeladmin.views import IndexView
 
 from cms import audit, regiontime
@@ -43,9 +48,10 @@ from cms.kernel.plugins import (
     enabled_region_ids,
     get_plugin_manager,
 )
-from cms.models import Appeal, AuditKind, Category, Organisation, Territory
-from cms.permissions.policy import appeals_for_roles, staff_region_ids, user_roles
+from cms.models import Appeal, AuditKind, Subcategory, Territory
+from cms.permissions.policy import appeals_for_roles, user_roles
 
+from . import shell
 from .core_queues import overdue_q
 from .display import time_left
 from .exports import QueueExportMixin
@@ -134,29 +140,38 @@ class SubcategoryFilter(admin.SimpleListFilter):
         if not category.isdigit():
             return []
         return [(sub.pk, f"{sub.code} {sub}")
-                for sub in Category.objects.get(pk=category).subcategories.all()]
+                for sub in Subcategory.objects.filter(category_id=category)]
 
     def queryset(self, request, queryset):
         return queryset.filter(subcategory_id=self.value()) if self.value() else queryset
 
 
-class RegionChoicesFilter(admin.SimpleListFilter):
-    """Choices from the user's regions only."""
+class CategoryFilter(admin.SimpleListFilter):
+    """The classifier's categories (remembered per process, `shell.categories`), under the
+    parameter Django's filter of the field used, which `SubcategoryFilter` reads."""
 
-    def region_filter(self, request) -> Q:
-        regions = staff_region_ids(request.user)
-        return Q() if regions is None else Q(region_id__in=regions)
+    title = Appeal._meta.get_field("category").verbose_name
+    parameter_name = "category__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(category.pk, str(category)) for category in shell.categories(request.user)]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        return queryset.filter(category_id=self.value())
 
 
-class TerritoryFilter(RegionChoicesFilter):
-    """A territory and everything under it (a materialised-path prefix)."""
+class TerritoryFilter(admin.SimpleListFilter):
+    """A territory and everything under it (a materialised-path prefix); choices from
+    the user's regions only (remembered per process, `shell.territory_choices`)."""
 
     title = _("territory")
     parameter_name = "territory"
 
     def lookups(self, request, model_admin):
-        territories = Territory.objects.filter(self.region_filter(request)).order_by("path")
-        return [(t.pk, "— " * (t.depth - 1) + t.name) for t in territories]
+        return [(pk, "— " * (depth - 1) + name)
+                for pk, depth, name in shell.territory_choices(request.user)]
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdigit():
@@ -167,13 +182,14 @@ class TerritoryFilter(RegionChoicesFilter):
         return queryset.filter(territory__path__startswith=territory.path)
 
 
-class OrganisationFilter(RegionChoicesFilter):
+class OrganisationFilter(admin.SimpleListFilter):
+    """Choices from the user's regions only (`shell.organisation_choices`)."""
+
     title = _("organisation")
     parameter_name = "organisation"
 
     def lookups(self, request, model_admin):
-        organisations = Organisation.objects.filter(self.region_filter(request))
-        return [(o.pk, str(o)) for o in organisations.order_by("name")]
+        return list(shell.organisation_choices(request.user))
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdigit():
@@ -267,6 +283,11 @@ class DeadlineRangeFilter(admin.ListFilter):
 # --- the listing -----------------------------------------------------------------------
 
 
+# The message's own long fields, which no core column of a list shows.
+LONG_FIELDS = ("text", "citizen_snapshot", "extra_answers")
+# What an empty cell shows (modeladmin's default).
+EMPTY = "-"
+
 NUMBER_RE = re.compile(r"^[A-Za-z0-9]+-\d{4}-\d+$")
 
 
@@ -294,6 +315,7 @@ class QueuePermissionHelper(PermissionHelper):
     queue: Queue
 
     def user_can_list(self, user):
+        shell.prime(user)  # the first thing a queue's page asks: the shell's one query
         return self.queue.is_shown_to(user)
 
     def user_can_create(self, user):
@@ -331,6 +353,10 @@ class QueueIndexView(QueueExportMixin, PhrasedIndexView):
 
     def apply_select_related(self, qs):
         queryset = super().apply_select_related(qs)
+        if self.export not in self.FORMATS and not self.model_admin.queue.columns:
+            # The core's rows show none of the long fields (a plugin's column may read
+            # any, and so may an export): they stay in the table.
+            queryset = queryset.defer(*LONG_FIELDS)
         if self.export in self.FORMATS:
             # The export's own columns and the plugins' read these: one query for the
             # whole file.
@@ -350,8 +376,14 @@ class QueueIndexView(QueueExportMixin, PhrasedIndexView):
             page_obj = paginator.page(self.page_num)
         except InvalidPage:
             page_obj = paginator.page(1)
+        if not narrowed:
+            # The menu's entry of this queue says the same number (`QueueMenuItem`).
+            self.request.__dict__.setdefault("_pos_queue_counts", {})[
+                self.model_admin.queue.key] = result_count
         context = {
             "view": self,
+            "result_headers": list(result_headers(self)),
+            "rows": self.rows(page_obj.object_list),
             "all_count": self.get_base_queryset().count() if narrowed else result_count,
             "result_count": result_count,
             "paginator": paginator,
@@ -363,6 +395,46 @@ class QueueIndexView(QueueExportMixin, PhrasedIndexView):
             **kwargs,
         }
         return super(IndexView, self).get_context_data(**context)
+
+    def filters_html(self) -> str:
+        """The filters panel, rendered once per process for the same regions, language
+        and query string (its choices are the shell's remembered lists; `shell.remembered`
+        forgets it when any of them changes)."""
+        user = self.request.user
+        key = (self.model_admin.queue.key, get_language(), shell.staff_region_ids(user),
+               self.request.GET.urlencode())
+        return shell.remembered(shell.state(user), "queue-filters", key, lambda: mark_safe(
+            "".join(admin_list_filter(self, spec) for spec in self.filter_specs)))
+
+    def get_template_names(self):
+        return ["staff_admin/queue_index.html"]
+
+    def rows(self, appeals) -> list[dict]:
+        """The page's rows as the plain row template (`staff_admin/queue_rows.html`)
+        shows them: every cell worked out here, in the order of the list's headers."""
+        now = timezone.now()
+        detail_prefix = reverse("pos_messages:detail", kwargs={"pk": 0})[:-2]
+        open_title = gettext("Open message %(number)s")
+        queue_cells = self.model_admin.queue_cells
+        rows = []
+        for appeal in appeals:
+            left = time_left(appeal, now)
+            rows.append({
+                "url": f"{detail_prefix}{appeal.pk}/",
+                "number": appeal.number,
+                "open_title": open_title % {"number": appeal.number},
+                "is_fast_track": appeal.is_fast_track,
+                "status": appeal.get_status_display(),
+                "subcategory": appeal.subcategory or EMPTY,
+                "territory": appeal.territory or EMPTY,
+                "organisation": appeal.organisation or EMPTY,
+                "left": left.text,
+                "is_overdue": left.is_overdue,
+                "due": regiontime.format_datetime(appeal.deadline, appeal.region),
+                "cells": [(cell.__name__, display_for_value(cell(appeal), EMPTY))
+                          for cell in queue_cells],
+            })
+        return rows
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         audit.record(kind=AuditKind.EXPORT,
@@ -378,21 +450,60 @@ class QueueIndexView(QueueExportMixin, PhrasedIndexView):
 MENU_COUNT_CAP = 999
 
 
-def counted_label(label, appeals: QuerySet[Appeal]) -> str:
-    count = appeals[:MENU_COUNT_CAP + 1].count()
+def counted_label(label, appeals: QuerySet[Appeal] | int) -> str:
+    """The label with the number of messages (a queryset counted up to the cap, or a
+    number already counted)."""
+    count = appeals if isinstance(appeals, int) else appeals[:MENU_COUNT_CAP + 1].count()
     if not count:
         return str(label)
     shown = f"{MENU_COUNT_CAP}+" if count > MENU_COUNT_CAP else str(count)
     return f"{label} ({shown})"
 
 
+def capped_counts(querysets: dict[str, QuerySet[Appeal]]) -> dict[str, int]:
+    """Each queryset counted up to the cap past `MENU_COUNT_CAP`, all in one statement."""
+    counts, parts, params = {}, [], []
+    for key, appeals in querysets.items():
+        capped = appeals.order_by().values("pk")[:MENU_COUNT_CAP + 1]
+        try:
+            sql, part_params = capped.query.get_compiler(using=capped.db).as_sql()
+        except EmptyResultSet:  # a scope the user does not hold: nothing to count
+            counts[key] = 0
+            continue
+        parts.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})"))
+        params.extend(part_params)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(part for _key, part in parts)}", params)
+            counts.update(zip((key for key, _part in parts), cursor.fetchone(), strict=True))
+    return counts
+
+
+def menu_counts(request) -> dict[str, int]:
+    """The number of messages in each counted queue the user sees, for the menu: what
+    the page counted already (`QueueIndexView`), the others in one statement."""
+    counts = request.__dict__.setdefault("_pos_queue_counts", {})
+    if not request.__dict__.get("_pos_menu_counted"):
+        request._pos_menu_counted = True
+        user = request.user
+        counts.update(capped_counts({
+            queue.key: queue.queryset(user) for queue in registered_queues()
+            if queue.counted and queue.key not in counts and queue.is_shown_to(user)}))
+    return counts
+
+
 class QueueMenuItem(ModelAdminMenuItem):
     """The queue's menu entry, with the number of messages in it."""
 
+    def is_shown(self, request):
+        shell.prime(request.user)
+        return super().is_shown(request)
+
     def render_component(self, request):
         queue = self.model_admin.queue
-        label = (counted_label(self.label, queue.queryset(request.user)) if queue.counted
-                 else self.label)
+        label = self.label
+        if queue.counted:
+            label = counted_label(self.label, menu_counts(request)[queue.key])
         return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name,
                                      classname=self.classname, attrs=self.attrs)
 
@@ -409,7 +520,7 @@ class QueueAdmin(PhrasedAdmin, ModelAdmin):
                     "deadline_left")
     list_display_add_buttons = "number_link"
     list_filter = (
-        "status", "category", SubcategoryFilter, TerritoryFilter, OrganisationFilter,
+        "status", CategoryFilter, SubcategoryFilter, TerritoryFilter, OrganisationFilter,
         "is_fast_track", OverdueFilter, DeadlineFilter, DeadlineRangeFilter, "channel",
     )
     list_select_related = ("subcategory", "territory", "organisation", "region")

@@ -39,6 +39,7 @@ from cms.workflow.actions import last_changed_by, pending_decision
 from cms.workflow.errors import StaleVersion, WorkflowError
 from cms.workflow.table import Action
 
+from . import shell
 from .display import describe_event, time_left
 from .forms import FORMS
 from .queues import registered_queues
@@ -74,9 +75,12 @@ def plugin_panels(appeal, request) -> list[str]:
 
 def action_forms(request, appeal, bound=None) -> tuple[list, object]:
     """The forms of the actions this user may take now (the comment form apart)."""
-    draft = pending_decision(appeal)
+    rows = appeal_policy.available_transitions(request.user, appeal)
+    # The waiting draft is read only for those who may decide on one (two queries).
+    draft = (pending_decision(appeal) if any(row.action in DRAFT_ACTIONS for row in rows)
+             else None)
     forms, comment = [], None
-    for row in appeal_policy.available_transitions(request.user, appeal):
+    for row in rows:
         needed = DRAFT_ACTIONS.get(row.action)
         if needed is not None and not isinstance(draft, needed):
             continue
@@ -127,6 +131,7 @@ def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None
 
 
 def appeal_detail(request, pk):
+    shell.prime(request.user)  # before the policy asks the user's roles
     appeal = get_appeal(request, pk)
     show_contact = request.GET.get("contact") == "1"
     if show_contact:

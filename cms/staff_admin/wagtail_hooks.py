@@ -11,6 +11,7 @@ from wagtail import hooks
 from wagtail.permissions import page_permission_policy
 from wagtail_modeladmin.options import modeladmin_register
 
+from . import shell
 from . import urls as message_urls
 from .dashboard import QueuesPanel
 from .oversight import OversightGroup, oversight_urls
@@ -49,6 +50,7 @@ def register_region_settings_menu_item():
 @hooks.register("construct_homepage_panels")
 def staff_dashboard_panels(request, panels):
     """The user's queues first; the page panels only for those who edit pages."""
+    shell.prime(request.user)  # the page permissions below come from the shell's memory
     if not page_permission_policy.user_has_any_permission(
             request.user, ["add", "change", "publish"]):
         panels.clear()
