@@ -209,15 +209,33 @@ def _opened_on_older_version(form, appeal) -> bool:
 
 def _outdated_page(request, pk, form, form_class, reason: str):
     """409: the message changed under the form. The page is shown as it is now, with
-    the user's input above it and, if the action is still open to them, in its form."""
+    the user's input above it and, if the action is still open to them, in its form; if
+    the change took the message out of their hands, a page that says so keeps the input."""
     messages.error(request, reason)
     appeal_policy.forget(request.user)
-    fresh = get_appeal(request, pk)
+    try:
+        fresh = get_appeal(request, pk)
+    except Http404:
+        return TemplateResponse(request, "staff_admin/appeal_out_of_reach.html", {
+            "page_title": _("Message %(number)s") % {"number": form.appeal.number},
+            "header_icon": "mail",
+            "unsent": _unsent_text(form),
+            "next_url": landing_after_action(request.user, form.appeal),
+        }, status=409)
     data = request.POST.copy()
     data[form.add_prefix("version")] = fresh.version
     kept = form_class(data, appeal=fresh)
     kept.is_valid()
     return render_page(request, fresh, bound=kept, unsent=_unsent_text(form), status=409)
+
+
+def _changed_meanwhile(form, pk) -> StaleVersion | None:
+    """After a refusal: whether the message changed since the form was opened (then the
+    change, not the refusal it caused, is what the user needs to hear)."""
+    now = Appeal.objects.filter(pk=pk).only("status", "version").first()
+    if now is not None and _opened_on_older_version(form, now):
+        return StaleVersion(last_changed_by(now))
+    return None
 
 
 @require_POST
@@ -237,6 +255,11 @@ def appeal_action(request, pk, action):
     except StaleVersion as stale:
         return _outdated_page(request, pk, form, form_class, str(stale))
     except WorkflowError as refused:
+        # Another person's action, committed while this one waited for the row, can
+        # make this user no party to the message any more (a redirect elsewhere).
+        stale = _changed_meanwhile(form, pk)
+        if stale is not None:
+            return _outdated_page(request, pk, form, form_class, str(stale))
         form.add_error(None, str(refused))
         return render_page(request, appeal, bound=form, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": form.action.label})
