@@ -16,7 +16,7 @@ from .errors import ApiError
 from .models import Integration, split_key
 
 RATE_WINDOW_SECONDS = 60
-# Issued keys are 56 characters; anything much longer is not worth hashing.
+# Issued keys are 78 characters; anything much longer is not worth hashing.
 KEY_MAX_LENGTH = 200
 
 

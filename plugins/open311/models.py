@@ -94,7 +94,8 @@ class Integration(models.Model):
             prefix = secrets.token_hex(PREFIX_LENGTH // 2)
             if not Integration.objects.filter(key_prefix=prefix).exclude(pk=self.pk).exists():
                 break
-        key = f"{KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
+        # Hex only: a double click selects the whole key for copying.
+        key = f"{KEY_SCHEME}_{prefix}_{secrets.token_hex(32)}"
         self.key_prefix = prefix
         self.key_hash = hash_key(key)
         self.key_issued_at = timezone.now()

@@ -162,8 +162,7 @@ class IntegrationAdmin(RegionScopedAdmin):
         saved=_("API integration “%(object)s” saved."),
         count=ngettext_lazy("%(count)s API integration", "%(count)s API integrations",
                             "count"))
-    list_display = ("name", "channel_label", "region", "key", "state", "rate_per_minute",
-                    "vouches_for_esia")
+    list_display = ("name", "channel_label", "region", "key", "state", "vouches_for_esia")
     list_filter = ("region", "vouches_for_esia")
     search_fields = ("name", "channel_label", "key_prefix")
     list_select_related = ("region",)
