@@ -67,6 +67,6 @@ def appeal_admin_panels(appeal, request):
     filing = filing_of(appeal)
     if filing is None:
         return None
-    return [PagePanel(title=str(_("Filed through the API")),
+    return [PagePanel(title=str(_("API filing")),
                       template="open311/staff/filing_panel.html",
                       context={"filing": filing}, order=20)]
