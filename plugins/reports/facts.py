@@ -164,8 +164,9 @@ def month_figures_sql(months: str | None) -> str:
         f"WHEN GROUPING({key}) = 0 THEN '{name}'" for name, key in kinds.items()) + " END"
     key = "COALESCE(" + ", ".join(
         f"CASE WHEN GROUPING({k}) = 0 THEN {k} END" for k in keys) + ")"
-    sets = ", ".join(f"(f.region_id, month, f.organisation_id, f.category_id, {k})"
-                     for k in keys)
+    # Per category, and over every category (category NULL: GROUPING(category) = 1).
+    sets = ", ".join(f"(f.region_id, month, f.organisation_id, f.category_id, {k}), "
+                     f"(f.region_id, month, f.organisation_id, {k})" for k in keys)
     return f"""
         INSERT INTO {table} (kind, region_id, month, organisation_id, category_id, key,
                              messages, answered, on_time, postponed, redirects, redirected,
@@ -253,9 +254,14 @@ def refresh_facts(*, full: bool = False, now: datetime | None = None) -> dict[st
                 name=name, defaults={"refreshed_at": now, "changed_since": now,
                                      "rows": written.get(name, 0)})
     if full:
+        # A rebuilt table is all new rows: VACUUM marks its pages all-visible, so that
+        # the overdue messages are read by an index-only scan, and ANALYZE gives the
+        # planner its sizes (a fresh table looks empty).
+        # (Inside a caller's transaction, as in tests, VACUUM cannot run: ANALYZE only.)
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {AppealFact._meta.db_table}")
-            cursor.execute(f"ANALYZE {RatingFact._meta.db_table}")
+            for model in (AppealFact, RatingFact, MonthFigures):
+                cursor.execute(f"{command} {model._meta.db_table}")
     return written
 
 

@@ -125,7 +125,8 @@ def compute(region: Region, now: datetime | None = None) -> OpenData:
     # and the facts of the running messages the overdue ones.
     received = (MonthFigures.objects
                 .filter(region_id=region.pk, kind=MonthFigures.STATUS,
-                        month__gte=since.date(), month__lt=until.date())
+                        category_id__isnull=False, month__gte=since.date(),
+                        month__lt=until.date())
                 .values("month", "organisation_id", "category_id")
                 .annotate(received=Sum("messages"), answered=Sum("answered"),
                           on_time=Sum("on_time"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import F
+from django.db.models import F, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -104,20 +104,21 @@ def add_facts(counts, filters: ReportFilters, facts, sets: list[int]) -> None:
 
 def add_months(counts, filters: ReportFilters, scope: ReportScope, months, *,
                with_series: bool) -> None:
+    """The whole months' counts: every breakdown from the sums over all categories (or
+    the chosen one's), and by category, when no category is chosen, from the status
+    rows per category."""
     rows = cube.month_rows(filters, scope, months, (
         MonthFigures.STATUS, MonthFigures.CHANNEL, MonthFigures.BRANCH))
-    sets = [("kind", "key"), ("category_id",), ("organisation_id",)]
+    sets = [("kind", "key"), ("kind", "key", "region_id"), ("organisation_id",)]
     if with_series:
         sets.append(("month",))
-    found = grouped(rows.values("kind", "key", "month", "category_id", "organisation_id",
-                                "region_id", "messages"),
-                    {"kind": "r.kind", "key": "r.key", "category_id": "r.category_id",
-                     "organisation_id": "r.organisation_id", "month": "r.month",
-                     "region_id": "r.region_id"},
-                    [*sets[:1], ("kind", "key", "region_id"), *sets[1:]],
-                    {"count": "sum(r.messages)",
-                     "statuses": f"sum(r.messages) FILTER (WHERE r.kind = "
-                                 f"'{MonthFigures.STATUS}')"})
+    found = grouped(rows.values("kind", "key", "month", "organisation_id", "region_id",
+                                "messages"),
+                    {"kind": "r.kind", "key": "r.key", "organisation_id": "r.organisation_id",
+                     "month": "r.month", "region_id": "r.region_id"},
+                    sets, {"count": "sum(r.messages)",
+                           "statuses": f"sum(r.messages) FILTER (WHERE r.kind = "
+                                       f"'{MonthFigures.STATUS}')"})
     for row in found:
         if row["set"] == 0 and row["kind"] == MonthFigures.STATUS:
             counts["status"][row["key"]] += row["count"]
@@ -126,11 +127,19 @@ def add_months(counts, filters: ReportFilters, scope: ReportScope, months, *,
         elif row["set"] == 1 and row["kind"] == MonthFigures.BRANCH:
             counts["territory"][(row["region_id"], row["key"])] += row["count"]
         elif row["set"] == 2:
-            counts["category"][row["category_id"]] += row["statuses"] or 0
-        elif row["set"] == 3:
             counts["organisation"][row["organisation_id"]] += row["statuses"] or 0
-        elif row["set"] == 4:
+        elif row["set"] == 3:
             counts["bucket"][row["month"]] += row["statuses"] or 0
+    if filters.category is not None:
+        counts["category"][filters.category.pk] += sum(
+            row["count"] for row in found
+            if row["set"] == 0 and row["kind"] == MonthFigures.STATUS)
+        return
+    by_category = (cube.month_rows(filters, scope, months, (MonthFigures.STATUS,),
+                                   by_category=True)
+                   .order_by().values("category_id").annotate(n=Sum("messages")))
+    for row in by_category:
+        counts["category"][row["category_id"]] += row["n"]
 
 
 def branch_length(filters: ReportFilters) -> int:

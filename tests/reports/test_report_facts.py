@@ -90,12 +90,12 @@ def test_the_incremental_refresh_follows_the_workflow(demo):
     assert (moved.redirects, moved.organisation_id, moved.status) == (
         1, factories.organisation("uad").pk, Status.ON_MODERATION)
     # The monthly figures of the changed months were rebuilt from the facts.
-    statuses = dict(MonthFigures.objects.filter(kind=MonthFigures.STATUS)
-                    .values_list("key").annotate(n=Sum("messages")))
-    assert statuses == {Status.SENT_TO_ORGANISATION: 1, Status.ANSWERED: 1,
-                        Status.ON_MODERATION: 1}
-    assert MonthFigures.objects.filter(kind=MonthFigures.STATUS).aggregate(
-        redirects=Sum("redirects"))["redirects"] == 1
+    for per_category in (True, False):  # and summed over every category
+        rows = MonthFigures.objects.filter(kind=MonthFigures.STATUS,
+                                           category__isnull=not per_category)
+        assert dict(rows.values_list("key").annotate(n=Sum("messages"))) == {
+            Status.SENT_TO_ORGANISATION: 1, Status.ANSWERED: 1, Status.ON_MODERATION: 1}
+        assert rows.aggregate(redirects=Sum("redirects"))["redirects"] == 1
 
 
 def test_the_refresh_is_a_scheduled_task(demo):
