@@ -135,7 +135,12 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Cache and the django-q2 broker: Redis when REDIS_URL is set, else local memory and the
 # database broker (fine for one box; several web/worker machines need Redis).
+# Nothing that must be counted across processes lives in the local-memory cache: without
+# Redis the submission rate limits count in the database (cms.submission.ratelimit), so
+# every gunicorn worker shares them. POS_RATE_LIMIT_STORE ("database" or "cache")
+# overrides the choice.
 REDIS_URL = env("REDIS_URL")
+POS_RATE_LIMIT_STORE = env("POS_RATE_LIMIT_STORE", "")
 if REDIS_URL:
     CACHES = {
         "default": {

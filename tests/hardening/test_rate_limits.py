@@ -4,8 +4,10 @@ database now, in one statement for both keys, shared by every process."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +17,7 @@ from django.db import connection
 
 from cms.submission import ratelimit
 from cms.submission.models import RateCounter
+from tests.notifications.smtp import free_port
 from tests.notifications.workers import postgres_url, worker_environ
 
 
@@ -69,8 +72,9 @@ def test_the_window_expires_and_the_sweep_deletes_it(small_limits, db, clock):
     assert set(RateCounter.objects.values_list("used", flat=True)) == {1}
 
 
-def race_counters(database_url: str, folder: Path, workers=2, attempts=8, limit=5) -> list:
-    environ = worker_environ(database_url, {})
+def race_counters(database_url: str, folder: Path, workers=2, attempts=8, limit=5,
+                  extra=None) -> list:
+    environ = worker_environ(database_url, extra or {})
     processes = [
         subprocess.Popen([sys.executable, "-m", "tests.hardening.rate_worker", str(folder),
                           str(workers), str(attempts), str(limit)],
@@ -95,4 +99,35 @@ def test_two_processes_share_the_count_on_postgresql(tmp_path):
 
 def test_two_processes_share_the_count_on_the_demos_sqlite(migrated_sqlite, tmp_path):
     allowed = race_counters(migrated_sqlite, tmp_path)
+    assert sum(allowed) == 5, allowed
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real Redis on loopback, nothing written to disk."""
+    port = free_port()
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline and process.poll() is None, "no redis-server"
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server here")
+def test_with_redis_two_processes_share_the_count_there(migrated_sqlite, redis_server,
+                                                        tmp_path):
+    allowed = race_counters(migrated_sqlite, tmp_path,
+                            extra={"POS_TEST_REDIS_URL": redis_server})
     assert sum(allowed) == 5, allowed
