@@ -1,7 +1,7 @@
 """Production: every secret from the environment; refuses to start without SECRET_KEY."""
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_required
+from .env import env, env_bool, env_list, env_required
 
 SECRET_KEY = env_required("SECRET_KEY")
 DEBUG = False
@@ -17,3 +17,23 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if env_bool("POS_WIDGET_CROSS_SITE", True):
     SESSION_COOKIE_SAMESITE = "None"
     CSRF_COOKIE_SAMESITE = "None"
+
+# HTTPS (issue 16). nginx terminates TLS in a region's installation and passes
+# X-Forwarded-Proto; the loopback stack (scripts/stack) speaks plain HTTP and sets
+# SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0 for itself only.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Only the loopback stack runs without HTTPS; check --deploy is still asked to pass
+# there, so the checks that assume HTTPS are silenced only when HTTPS is off by choice.
+if not env_bool("SECURE_COOKIES", True):
+    SILENCED_SYSTEM_CHECKS = [
+        "security.W008",  # SECURE_SSL_REDIRECT
+        "security.W012",  # SESSION_COOKIE_SECURE
+        "security.W016",  # CSRF_COOKIE_SECURE
+    ]
