@@ -83,6 +83,11 @@ class ProblemPlace(models.Model):
         return self.address
 
 
+# What the report's scope and filters read of a fact, and its id (counted).
+FILTER_COLUMNS = ["appeal", "region", "organisation", "category", "subcategory", "territory",
+                  "channel", "is_fast_track"]
+
+
 class ProblemFact(models.Model):
     """One message as the problem-points report counts it."""
 
@@ -103,14 +108,21 @@ class ProblemFact(models.Model):
     class Meta:
         app_label = "reports"
         indexes = [
-            # The report's period within the scope's regions (growth; the full counts).
-            models.Index(fields=["region", "created_at"], name="reports_problem_period"),
+            # The report's period within the scope's regions (growth's days outside whole
+            # months; the full counts of a short period), index-only: the facts lie in
+            # message order, a period's on pages all over the table.
+            models.Index(fields=["region", "created_at"], name="reports_problem_period",
+                         include=[*FILTER_COLUMNS[:1], *FILTER_COLUMNS[2:], "place",
+                                  "similar_group"]),
             # A place's messages in a period (the report's busiest places), and in order
-            # (the refresh compares neighbours there).
-            models.Index(fields=["place", "created_at"], name="reports_problem_place"),
-            # A group's members in a period (the report's largest groups).
+            # (the refresh compares neighbours there). With every filter column
+            # included, the report counts a place's messages by an index-only scan:
+            # a busy place's messages lie on as many heap pages as it has messages.
+            models.Index(fields=["place", "created_at"], name="reports_problem_place",
+                         include=FILTER_COLUMNS),
+            # A group's members in a period (the report's largest groups), the same way.
             models.Index(fields=["similar_group", "created_at"],
-                         name="reports_problem_group",
+                         name="reports_problem_group", include=FILTER_COLUMNS,
                          condition=models.Q(similar_group__isnull=False)),
         ]
 
@@ -397,11 +409,12 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
             name=REFRESH_NAME, defaults={"refreshed_at": now, "changed_since": now,
                                          "rows": written["facts"]})
     if full:
+        # VACUUM (outside a transaction only) also marks the pages all-visible, which
+        # the index-only scans of the report need; ANALYZE gives the planner the counts.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {ProblemPlace._meta.db_table}")
-            cursor.execute(f"ANALYZE {ProblemFact._meta.db_table}")
-            cursor.execute(f"ANALYZE {ProblemGroup._meta.db_table}")
-            cursor.execute(f"ANALYZE {ProblemMonth._meta.db_table}")
+            for model in (ProblemPlace, ProblemFact, ProblemGroup, ProblemMonth):
+                cursor.execute(f"{command} {model._meta.db_table}")
     return written
 
 
