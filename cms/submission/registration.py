@@ -83,12 +83,10 @@ def do_register_appeal(data: NewAppeal) -> tuple[Appeal, bool]:
     """Register a message; returns (appeal, created).
 
     With an idempotency key already used, the message registered the first time is
-    returned and nothing new is written (a double submit makes one message).
+    returned and nothing new is written (a double submit makes one message). The key's
+    unique constraint decides, so a first post pays no look-up: a repeated one rolls its
+    attempt back (number included) and reads the first message.
     """
-    if data.idempotency_key is not None:
-        existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
-        if existing is not None:
-            return existing, False
     try:
         with transaction.atomic():
             return _register(data), True
