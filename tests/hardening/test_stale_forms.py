@@ -222,3 +222,33 @@ def test_a_comment_from_an_old_page_is_still_added(client, staff):
 
     assert response.status_code == 302
     assert AppealEvent.objects.filter(appeal=appeal, kind=EventKind.COMMENT).count() == 1
+
+
+def test_a_redirect_that_took_the_message_away_meanwhile(client, staff, monkeypatch):
+    """The other coordinator's redirect commits while this one's waits for the row: this
+    coordinator is no party to the message any more, and may not even see it. The 409
+    page says it changed and keeps the input (not 'you may not take this action')."""
+    from cms.staff_admin.forms import RedirectForm
+
+    second = staff_member("second.coordinator", "adm-gorsk", Role.COORDINATOR)
+    case = CASES[[c.action for c in CASES].index("redirect")]
+    appeal, post, shown = opened_page(case, staff)
+    uad = Organisation.objects.get(region=appeal.region, code="uad")
+    original_run = RedirectForm.run
+
+    def run_after_the_other(form, user):
+        actions.do_redirect_appeal(appeal.pk, fresh(second), uad, "Не наше",
+                                   version=appeal.version)
+        return original_run(form, user)
+
+    monkeypatch.setattr(RedirectForm, "run", run_after_the_other)
+    client.force_login(staff["coordinator"])
+
+    response = client.post(f"/admin/messages/{appeal.pk}/act/redirect/", post)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "data-out-of-reach" in page  # uad's message: not this coordinator's to see
+    for text in shown:
+        assert str(text) in page, text
+    assert Appeal.objects.get(pk=appeal.pk).organisation_id == uad.pk
