@@ -170,12 +170,12 @@ def month_figures_sql(months: str | None) -> str:
     return f"""
         INSERT INTO {table} (kind, region_id, month, organisation_id, category_id, key,
                              messages, answered, on_time, postponed, redirects, redirected,
-                             loss_hours)
+                             loss_hours, scores)
         SELECT {kind}, f.region_id, month, f.organisation_id, f.category_id, {key},
                count(*), count(f.answered_at), count(*) FILTER (WHERE f.on_time),
                count(*) FILTER (WHERE f.postponed), sum(f.redirects),
                count(f.loss_hours) FILTER (WHERE f.redirects > 0),
-               COALESCE(sum(f.loss_hours) FILTER (WHERE f.redirects > 0), 0)
+               COALESCE(sum(f.loss_hours) FILTER (WHERE f.redirects > 0), 0), 0
         FROM (SELECT *, date_trunc('month', created_day)::date AS month
               FROM {AppealFact._meta.db_table}) f
         JOIN cms_territory t ON t.id = f.territory_id
@@ -186,22 +186,52 @@ def month_figures_sql(months: str | None) -> str:
     """
 
 
-def rebuild_months(cursor, now: datetime, *, full: bool) -> int:
-    """Rebuild the monthly figures of every month (full) or of the months whose facts
-    this refresh wrote (their `refreshed_at` is `now`); returns the rows written."""
-    table, facts = MonthFigures._meta.db_table, AppealFact._meta.db_table
+def rating_months_sql(months: str | None) -> str:
+    """INSERT … SELECT of the ratings' monthly figures (kind "rating": per registration
+    month of the message, organisation, category and month rated (`key`): the ratings and
+    the sum of their scores) of the (region, month) pairs `months` gives (None: all)."""
+    registered = "date_trunc('month', r.created_at AT TIME ZONE reg.time_zone)::date"
+    where = "TRUE" if months is None else f"(r.region_id, {registered}) IN ({months})"
+    return f"""
+        INSERT INTO {MonthFigures._meta.db_table} (kind, region_id, month, organisation_id,
+            category_id, key, messages, scores, answered, on_time, postponed, redirects,
+            redirected, loss_hours)
+        SELECT '{MonthFigures.RATING}', r.region_id, {registered}, r.organisation_id,
+               r.category_id, r.rated_month::text, count(*), sum(r.score), 0, 0, 0, 0, 0, 0
+        FROM {RatingFact._meta.db_table} r JOIN cms_region reg ON reg.id = r.region_id
+        WHERE {where}
+        GROUP BY r.region_id, {registered}, r.organisation_id, r.category_id, r.rated_month
+    """
+
+
+CHANGED_MONTHS = "reports_changed_months"
+
+
+def changed_months_of_appeals(cursor, now: datetime) -> None:
+    """The (region, month) pairs of the messages whose facts this refresh wrote (their
+    `refreshed_at` is `now`), into a temporary table."""
+    cursor.execute(f"""CREATE TEMPORARY TABLE {CHANGED_MONTHS} ON COMMIT DROP AS
+                       SELECT DISTINCT region_id, date_trunc('month', created_day)::date
+                              AS month
+                       FROM {AppealFact._meta.db_table} WHERE refreshed_at = %s""", [now])
+
+
+def rebuild_months(cursor, *, full: bool, with_ratings: bool) -> int:
+    """Rebuild the monthly figures of every month (full) or of the changed months;
+    returns the rows written."""
+    table = MonthFigures._meta.db_table
     if full:
         cursor.execute(f"DELETE FROM {table}")
         months = None
     else:
-        cursor.execute(f"""CREATE TEMPORARY TABLE reports_changed_months ON COMMIT DROP AS
-                           SELECT DISTINCT region_id, date_trunc('month', created_day)::date
-                                  AS month
-                           FROM {facts} WHERE refreshed_at = %s""", [now])
-        months = "SELECT region_id, month FROM reports_changed_months"
+        months = f"SELECT region_id, month FROM {CHANGED_MONTHS}"
         cursor.execute(f"DELETE FROM {table} WHERE (region_id, month) IN ({months})")
     cursor.execute(month_figures_sql(months))
-    return cursor.rowcount
+    written = cursor.rowcount
+    if with_ratings:
+        cursor.execute(rating_months_sql(months))
+        written += cursor.rowcount
+    return written
 
 
 def calendar_numbers(region_ids: list[int], today: date) -> str:
@@ -245,10 +275,19 @@ def refresh_facts(*, full: bool = False, now: datetime | None = None) -> dict[st
                            f"{RatingFact._meta.db_table}")
         cursor.execute(appeal_facts_sql(incremental=not full), params)
         written[APPEALS] = cursor.rowcount
-        written[MONTHS] = rebuild_months(cursor, now, full=full)
+        if not full:
+            changed_months_of_appeals(cursor, now)
         if (sql := rating_facts_sql(incremental=not full)) is not None:
+            if not full:
+                # The months of the changed ratings' messages are rebuilt too.
+                sql = f"""WITH changed AS ({sql} RETURNING region_id, created_at)
+                          INSERT INTO {CHANGED_MONTHS}
+                          SELECT DISTINCT c.region_id, date_trunc(
+                              'month', c.created_at AT TIME ZONE reg.time_zone)::date
+                          FROM changed c JOIN cms_region reg ON reg.id = c.region_id"""
             cursor.execute(sql, params)
             written[RATINGS] = cursor.rowcount
+        written[MONTHS] = rebuild_months(cursor, full=full, with_ratings=sql is not None)
         for name in (APPEALS, RATINGS):
             FactsRefresh.objects.update_or_create(
                 name=name, defaults={"refreshed_at": now, "changed_since": now,

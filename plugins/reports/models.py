@@ -109,12 +109,16 @@ class MonthFigures(models.Model):
     """Sums of the message facts per region, registration month (the region's zone),
     organisation and category, split by one more breakdown (`kind`): the current status
     (with every deadline figure), the channel, the territory branch (the path of the
-    territory's ancestor under the region's root) or the working days to answer. A report
+    territory's ancestor under the region's root), the working days to answer, or the
+    month their ratings were given. A report
     reads whole months of its period here, a few hundred rows a month, and only the
     days at the edges of its period from the facts (plugins.reports.cube).
     Rebuilt per (region, month) after the facts of that month change."""
 
     STATUS, CHANNEL, BRANCH, DAYS = "status", "channel", "branch", "days"
+    # The ratings of the month's messages, by the month rated (`key`, YYYY-MM-DD): open
+    # data's satisfaction columns.
+    RATING = "rating"
 
     kind = models.CharField(max_length=8)
     region = _loose("cms.Region")
@@ -125,7 +129,8 @@ class MonthFigures(models.Model):
     category = _loose("cms.Category", null=True)
     # The status, the channel, the branch's path or the working days, by `kind`.
     key = models.CharField(max_length=255)
-    messages = models.IntegerField()
+    messages = models.IntegerField()  # of kind "rating": the ratings
+    scores = models.IntegerField(default=0)  # of kind "rating": the sum of their scores
     # Of kind "status" only (zero elsewhere): the deadline figures' sums.
     answered = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
