@@ -29,6 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import LazyObject
 
 from cms.models import (
     Category,
@@ -204,23 +205,28 @@ def prime(user) -> None:
     if not is_staff_user(user) or user.__dict__.get("_pos_shell_primed"):
         return
     user.__dict__["_pos_shell_primed"] = True
+    real = user._wrapped if isinstance(user, LazyObject) else user
     if user.is_superuser:  # every role and permission, without a query anyway
         return
     current = state(user)
-    if "_pos_roles" not in user.__dict__:
+    if getattr(user, "_pos_roles", None) is None:
         by_name = {name: role for role, name in ROLE_GROUP_NAMES.items()}
         user._pos_roles = frozenset(by_name[name] for name in _role_names(current)
                                     if name in by_name)
     # The policy's per-request memory of the grants' ids (`policy._granted_ids`), from the
     # grants read with the state: the queues' scopes then cost no query of their own.
-    if "_pos_granted_ids" not in user.__dict__:
-        user._pos_granted_ids = {
-            role: sorted(pk for codename, pk in current.grants if codename == wanted)
-            for role, wanted in (*REGION_PERMISSIONS.items(),
-                                 *ORGANISATION_PERMISSIONS.items())}
+    # The policy keeps it in the `__dict__` of the object it is handed: request.user's
+    # (a lazy wrapper) and the user's own, so both.
+    granted = {role: sorted(pk for codename, pk in current.grants if codename == wanted)
+               for role, wanted in (*REGION_PERMISSIONS.items(),
+                                    *ORGANISATION_PERMISSIONS.items())}
+    for holder in {id(user): user, id(real): real}.values():
+        holder.__dict__.setdefault("_pos_granted_ids", {}).update(
+            {role: ids for role, ids in granted.items()
+             if role not in holder.__dict__["_pos_granted_ids"]})
     # Django's ModelBackend's caches (`has_perm`): the groups' permissions remembered, the
     # user's own read with the state.
-    if "_perm_cache" not in user.__dict__:
+    if not hasattr(user, "_perm_cache"):
         user._user_perm_cache = set(current.own_permissions)
         user._group_perm_cache = set(_group_permissions(current))
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
