@@ -7,4 +7,4 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import sessions  # noqa: F401  (connects the login signal)
+        from . import request_id, sessions  # noqa: F401  (connect their signals)

@@ -14,6 +14,9 @@ import re
 import time
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 HEADER = "X-Request-ID"
 META_KEY = "HTTP_X_REQUEST_ID"
 # Enough for a UUID, nginx's 32 hex digits or a load balancer's trace id; nothing that
@@ -41,23 +44,28 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = incoming_or_new(request.META)
         request.request_id = request_id
-        token = current_request_id.set(request_id)
+        # Kept until the response is closed (`forget_request_id`), not reset here: Django's
+        # handler logs a 4xx/5xx ("Not Found: ...") after the middleware chain returned.
+        current_request_id.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            access_log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-            return response
-        finally:
-            current_request_id.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        access_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+
+@receiver(request_finished, dispatch_uid="pos_operations_forget_request_id")
+def forget_request_id(sender, **kwargs):
+    """Lines logged between requests (a worker's own) carry no stale id."""
+    current_request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):

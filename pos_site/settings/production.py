@@ -24,15 +24,19 @@ if env_bool("POS_WIDGET_CROSS_SITE", True):
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "preload" only states consent; nothing is preloaded until the region submits its domain.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Only the loopback stack runs without HTTPS; check --deploy is still asked to pass
 # there, so the checks that assume HTTPS are silenced only when HTTPS is off by choice.
+# An installation may name further checks it knowingly fails (POS_SILENCED_SYSTEM_CHECKS,
+# comma-separated), so that they show in its environment file rather than nowhere.
+SILENCED_SYSTEM_CHECKS = env_list("POS_SILENCED_SYSTEM_CHECKS", "")
 if not env_bool("SECURE_COOKIES", True):
-    SILENCED_SYSTEM_CHECKS = [
+    SILENCED_SYSTEM_CHECKS += [
         "security.W008",  # SECURE_SSL_REDIRECT
         "security.W012",  # SESSION_COOKIE_SECURE
         "security.W016",  # CSRF_COOKIE_SECURE
