@@ -32,5 +32,7 @@ class CitizenOIDCBackend(BaseBackend):
         return user if user.is_active else None
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        # The citizen's profile comes with the user: every page a citizen submits on reads it.
+        user = (get_user_model()._default_manager.select_related("citizen_profile")
+                .filter(pk=user_id).first())
         return user if user is not None and user.is_active else None
