@@ -268,3 +268,15 @@ def test_a_real_worker_runs_the_refresh(demo, tmp_path):
     assert outcome is not None, "the worker did not run the refresh in time"
     assert outcome["facts"] >= 2
     assert fact(first).similar_group == fact(second).similar_group == first.pk
+
+
+def test_the_command_refreshes_the_problem_facts(place):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    third = message(POTHOLE_THIRD, days_ago=2)
+    out = StringIO()
+    call_command("refresh_problem_facts", stdout=out)
+    assert out.getvalue().startswith("incremental refresh: places 0, facts ")
+    assert fact(third).similar_group == place[0].pk
