@@ -155,10 +155,9 @@ def _positive(params, name: str, default: int, maximum: int | None = None) -> in
     if not value:
         return default
     if not value.isdigit() or int(value) < 1 or (maximum is not None and int(value) > maximum):
-        limit = (_("a whole number from 1 to %(max)d") % {"max": maximum} if maximum
-                 else _("a whole number from 1"))
-        raise ApiError.of(400, _("%(name)s must be %(limit)s.") % {"name": name,
-                                                                   "limit": limit})
+        message = (_("%(name)s must be a whole number from 1 to %(max)d.") if maximum
+                   else _("%(name)s must be a whole number from 1."))
+        raise ApiError.of(400, message % {"name": name, "max": maximum})
     return int(value)
 
 
