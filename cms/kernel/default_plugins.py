@@ -76,6 +76,8 @@ def scheduled_tasks():
                       minutes=10),
         ScheduledTask("sweep held uploads",
                       "cms.submission.held_uploads.sweep_held_uploads_task", minutes=60),
+        ScheduledTask("sweep rate limit counters",
+                      "cms.submission.ratelimit.sweep_rate_counters_task", minutes=60),
     ]
 
 

@@ -20,6 +20,7 @@ CORE_TASKS = {
     "pos: retry pending notifications": (
         "cms.notifications.tasks.retry_pending_notifications_task", 10),
     "pos: sweep held uploads": ("cms.submission.held_uploads.sweep_held_uploads_task", 60),
+    "pos: sweep rate limit counters": ("cms.submission.ratelimit.sweep_rate_counters_task", 60),
 }
 
 
