@@ -7,3 +7,15 @@ OpenID Connect claims already verified by the provider, with no password to gues
 def is_not_a_password_login(request, credentials) -> bool:
     """AXES_WHITELIST_CALLABLE: True (never counted, never locked) for the OIDC login."""
     return not credentials or "password" not in credentials or credentials.get("password") is None
+
+
+def locked_out_page(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the admin's own page (429) instead of axes' plain text."""
+    import math
+
+    from axes.helpers import get_cool_off
+    from django.shortcuts import render
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 15
+    return render(request, "operations/login_locked.html", {"minutes": minutes}, status=429)

@@ -41,6 +41,7 @@ def extend(settings: dict) -> None:
         AXES_LOCKOUT_PARAMETERS=["username", "ip_address"],
         AXES_RESET_ON_SUCCESS=True,
         AXES_WHITELIST_CALLABLE="cms.operations.login_throttling.is_not_a_password_login",
+        AXES_LOCKOUT_CALLABLE="cms.operations.login_throttling.locked_out_page",
         AXES_VERBOSE=False,
         # Staff sessions end after this long without a request (cms.operations.sessions).
         POS_STAFF_SESSION_IDLE_SECONDS=int(env("POS_STAFF_SESSION_IDLE_SECONDS", str(30 * 60))),

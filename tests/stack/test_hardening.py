@@ -40,6 +40,10 @@ def test_the_staff_login_locks_after_repeated_failures(client, moderator):
 
     locked = login(client, "wrong")
     assert locked.status_code == 429
+    # The admin's own page, in the admin's language, saying for how long.
+    assert "Вход приостановлен" in locked.content.decode() or "Sign-in paused" in (
+        locked.content.decode())
+    assert "15" in locked.content.decode()
     # Locked: even the right password is refused until the cool-off ends.
     assert login(client, "right-password").status_code == 429
     assert "_auth_user_id" not in client.session
@@ -168,7 +172,7 @@ def test_every_log_line_of_a_request_carries_its_id(client, db, caplog):
 # --- content security policy -------------------------------------------------------------
 
 def test_every_page_has_a_policy_without_other_hosts(client, demo):
-    for url in ("/admin/login/", "/no-such-page-here/", "/health/"):
+    for url in ("/admin/login/", "/no-such-page-here/"):
         policy = client.get(url)["Content-Security-Policy"]
         assert "default-src 'self'" in policy, url
         assert "object-src 'none'" in policy
