@@ -294,3 +294,18 @@ def test_a_failed_load_still_builds_the_indexes_again(demo, monkeypatch):
                            rebuild_indexes=True)
     assert_schema_is(before)
     assert Appeal.objects.filter(number__startswith=PREFIX).count() == 140
+
+
+
+def test_indexes_are_set_aside_by_default_only_for_a_large_load_into_few_messages(
+        demo, monkeypatch):
+    from cms.generator import run
+
+    assert not run._worth_rebuilding_indexes(run.REBUILD_INDEXES_FROM - 1)
+    assert run._worth_rebuilding_indexes(run.REBUILD_INDEXES_FROM)
+    # A load adding no more messages than the database holds keeps the indexes.
+    monkeypatch.setattr(run, "REBUILD_INDEXES_FROM", 1)
+    generator.generate(demo, 30, seed=3, prefix=PREFIX, end=END)
+    held = Appeal.objects.count()
+    assert not run._worth_rebuilding_indexes(held)
+    assert run._worth_rebuilding_indexes(held + 1)
