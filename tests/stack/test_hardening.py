@@ -185,3 +185,9 @@ def test_the_portals_own_strict_policy_is_kept(client, demo):
     policy = page["Content-Security-Policy"]
     assert policy.count("default-src") == 1
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1]
+
+
+def test_logins_without_a_request_are_not_throttled(client, moderator):
+    """Django's test client and management commands call authenticate() without a
+    request; django-axes' own backend raised there."""
+    assert client.login(username="throttled.moderator", password="right-password")
