@@ -40,8 +40,10 @@ def stack(tmp_path_factory):
         "STACK_SMTP_PORT": str(SMTP_PORT),
         "STACK_WEB_WORKERS": "2",
         "STACK_REDIS_URL": "redis://127.0.0.1:6379/4",
-        "STACK_DATABASE_URL": os.environ.get(
-            "STACK_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pos_stack_e2e"),
+        # The test's PostgreSQL server, a database of the stack's own.
+        "STACK_DATABASE_URL": os.environ.get("STACK_TEST_DATABASE_URL") or (
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pos")
+            .rsplit("/", 1)[0] + "/pos_stack_e2e"),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     started = subprocess.run(["bash", "scripts/stack"], check=False, cwd=ROOT, env=env,
