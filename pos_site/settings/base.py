@@ -290,3 +290,9 @@ POS_PLUGINS = (None if not _pos_plugins
                else [] if _pos_plugins == "none"
                else [name.strip() for name in _pos_plugins.split(",") if name.strip()])
 POS_LOAD_ENTRY_POINTS = env_bool("POS_LOAD_ENTRY_POINTS", True)
+
+# Operations (issue 16): health, request ids and JSON logs, staff sessions, login
+# throttling, the site-wide CSP. Last, as it extends the lists above.
+from .operations import extend as _extend_with_operations  # noqa: E402
+
+_extend_with_operations(globals())
