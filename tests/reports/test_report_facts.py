@@ -12,6 +12,8 @@ import pytest
 from django.db import connection
 from django.db.models import F, Sum
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cms.kernel.plugins import get_plugin_manager
@@ -20,7 +22,7 @@ from cms.models import Appeal, Status
 from cms.workflow import actions
 from plugins.reports import cube, facts, measures
 from plugins.reports.filters import ReportFilters, report_scope
-from plugins.reports.models import AppealFact, MonthFigures
+from plugins.reports.models import AppealFact, FactsRefresh, MonthFigures
 from plugins.reports.registry import get_report
 from tests import factories
 from tests.rating.answered import answered
@@ -147,3 +149,15 @@ def test_percentiles_from_a_histogram_are_postgresqls(values):
                        "FROM unnest(%s::int[]) v", [values])
         expected = cursor.fetchone()
     assert (cube.percentile(histogram, 0.5), cube.percentile(histogram, 0.9)) == expected
+
+
+def test_each_report_page_says_how_fresh_its_figures_are(demo, client):
+    data = build()
+    client.force_login(data.curator)
+    page = client.get(reverse("reports_admin:report", args=["deadlines"])).content.decode()
+    at = timezone.localtime(facts.refreshed_at(), demo.tzinfo)
+    # "Данные на 04:10": the last refresh, on the region's clock.
+    assert f"{at:%H:%M}" in page.split("data-facts-at>")[1].split("</p>")[0]
+    FactsRefresh.objects.all().delete()
+    page = client.get(reverse("reports_admin:report", args=["deadlines"])).content.decode()
+    assert f"{at:%H:%M}" not in page.split("data-facts-at>")[1].split("</p>")[0]
