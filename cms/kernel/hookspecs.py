@@ -513,3 +513,36 @@ def region_settings_models() -> list[type] | None:
     "Region settings" page of the admin, editable by the region's editors; a region
     without a row gets the model's defaults (`Model.for_region(region)`).
     """
+
+
+# --- region go-live readiness --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    """One thing a region lacks before (or while) it goes live, as `region_readiness_checks`
+    answers it.
+
+    :param check: a stable key of the check ("organisation-roles", "routing-gap"...), for
+        grouping and for tests.
+    :param message: what is missing, one translated sentence naming the row.
+    :param fix_url: the admin page where it is fixed (an edit or add page).
+    :param blocking: True when the region must not go live with it (a message would find
+        nobody); False for a warning.
+    """
+
+    check: str
+    message: str
+    fix_url: str
+    blocking: bool = False
+
+
+@hookspec
+def region_readiness_checks(region: Region) -> list[ReadinessItem] | None:
+    """What this plugin's configuration of `region` still lacks, for the region's readiness
+    page and `manage.py region_readiness` (`cms.regionconfig.readiness`).
+
+    Return a list of `ReadinessItem`s (empty when all is well). Called on the plugins
+    enabled for the region. Read with a fixed number of queries, whatever the number of
+    the region's organisations or categories: the page is opened on large regions.
+    """

@@ -18,6 +18,7 @@ from cms.models import (
     Subcategory,
     Territory,
 )
+from cms.models.regions import time_zone_choices
 
 from .phrases import ModelPhrases, PhrasedAdmin
 from .plugin_extensions import plugin_menu_items
@@ -26,7 +27,11 @@ from .region_scoped import RegionEditorMenuItem, RegionScopedAdmin, RegionScoped
 
 
 class RegionForm(WagtailAdminModelForm):
-    """The region editor: plugin switches as checkboxes of the installed plugins."""
+    """The region editor: plugin switches as checkboxes of the installed plugins, the time
+    zone from the Russian ones, and the code fixed once the region exists (files, URLs and
+    exports name the region by it)."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
     disabled_plugins = forms.MultipleChoiceField(
         label=_("Plugins switched off"),
@@ -35,6 +40,14 @@ class RegionForm(WagtailAdminModelForm):
         choices=lambda: [(plugin.name, f"{plugin.verbose_name} ({plugin.name})")
                          for plugin in switchable_plugins()],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A disabled field keeps its initial value whatever the POST says.
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Fixed once the region is created.")
+            self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
 
     def clean_disabled_plugins(self):
         return sorted(self.cleaned_data["disabled_plugins"])

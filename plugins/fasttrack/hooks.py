@@ -73,3 +73,10 @@ def region_config_files():
 @hookimpl
 def region_settings_models():
     return [FastTrackSettings]
+
+
+@hookimpl
+def region_readiness_checks(region):
+    from .readiness import fasttrack_readiness
+
+    return fasttrack_readiness(region)

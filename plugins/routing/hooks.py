@@ -22,3 +22,10 @@ def region_config_files():
 @hookimpl
 def region_settings_models():
     return [RoutingSettings]
+
+
+@hookimpl
+def region_readiness_checks(region):
+    from .readiness import routing_readiness
+
+    return routing_readiness(region)
