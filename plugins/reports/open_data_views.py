@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cms.kernel.hookspecs import PortalLink
@@ -20,6 +23,7 @@ from cms.kernel.plugins import hookimpl, is_enabled
 from cms.models import Region
 from cms.portal.security import strict_csp
 
+from .facts import refreshed_at
 from .open_data import LICENCE, SUPPRESSED, OpenData, compute, schema
 
 __all__ = ["open_data_link", "open_data_urls"]
@@ -73,13 +77,33 @@ def as_document(request, data: OpenData) -> dict:
     }
 
 
+def published(request, region: Region, kind: str, render) -> bytes:
+    """The document's bytes, made once per refresh of the figures: they change only when
+    the facts do (or the region's settings, or the reader's language and host). Serialising
+    a year of cells costs as much as computing them."""
+    facts_at = refreshed_at()
+    key = ":".join(str(part) for part in (
+        "open-data", kind, region.pk, region.config_version,
+        facts_at.timestamp() if facts_at else "never", get_language(), request.get_host(),
+        ",".join(sorted(region.disabled_plugins or []))))
+    body = cache.get(key)
+    if body is None:
+        body = render(compute(region))
+        cache.set(key, body, 3600)
+    return body
+
+
 @require_GET
 def open_data_json(request, region_code):
-    data = compute(region_or_404(region_code))
-    # Not indented: the json module's C encoder runs only without an indent (a year of
-    # cells is some 13,000 rows; indenting took a third of the response).
-    response = JsonResponse(as_document(request, data),
-                            json_dumps_params={"ensure_ascii": False})
+    region = region_or_404(region_code)
+
+    def render(data):
+        # Not indented: the json module's C encoder runs only without an indent.
+        return json.dumps(as_document(request, data), cls=DjangoJSONEncoder,
+                          ensure_ascii=False).encode()
+
+    response = HttpResponse(published(request, region, "json", render),
+                            content_type="application/json")
     response["Cache-Control"] = CACHE
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
     return response
@@ -87,15 +111,20 @@ def open_data_json(request, region_code):
 
 @require_GET
 def open_data_csv(request, region_code):
-    data = compute(region_or_404(region_code))
-    names = [f.name for f in data.fields]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(names)
-    for row in data.rows:
-        writer.writerow(["" if row[name] is None else row[name] for name in names])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="open-data-{data.region.code}.csv"'
+    region = region_or_404(region_code)
+
+    def render(data):
+        names = [f.name for f in data.fields]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(names)
+        for row in data.rows:
+            writer.writerow(["" if row[name] is None else row[name] for name in names])
+        return ("\ufeff" + out.getvalue()).encode()
+
+    response = HttpResponse(published(request, region, "csv", render),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="open-data-{region.code}.csv"'
     response["Cache-Control"] = CACHE
     response["Link"] = f'<{LICENCE["path"]}>; rel="license"'
     return response

@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,10 +161,37 @@ def test_the_json_costs_the_same_queries_for_more_rows(figures, client):
 
     url = reverse("open_data_json", args=["demo"])
     client.get(url)
+    cache.clear()  # the document is kept until the next refresh: count making it
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     message(Status.IN_WORK, subcategory_code="02.01", organisation_code="adm-staromlynsk",
             territory_code="staromlynsk")
+    facts.refresh()
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(before.captured_queries) == len(after.captured_queries) <= 10
+
+
+def test_the_documents_are_made_once_per_refresh_of_the_figures(figures, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    def gorsk_received(url):
+        with CaptureQueriesContext(connection) as made:
+            response = client.get(url)
+        document = json.loads(response.content)
+        name = factories.organisation("adm-gorsk").name
+        return sum(row["received"] or 0 for row in document["data"]
+                   if row["organisation"] == name), len(made.captured_queries)
+
+    url = reverse("open_data_json", args=["demo"])
+    cache.clear()
+    received, making = gorsk_received(url)
+    again, reading = gorsk_received(url)
+    assert again == received and reading < making
+    message(Status.ON_MODERATION)  # Gorsk's administration, this month
+    assert gorsk_received(url)[0] == received  # the figures are those of the last refresh
+    facts.refresh()
+    assert gorsk_received(url)[0] == received + 1
