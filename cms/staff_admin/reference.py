@@ -2,7 +2,9 @@
 staff roles. Rules live in the modules they belong to; this only describes the admins."""
 
 from django import forms
-from django.urls import reverse_lazy
+from django.contrib import admin
+from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -65,7 +67,8 @@ class RegionAdmin(RegionScopedAdmin):
                            saved=_("Region “%(object)s” saved."),
                            count=ngettext_lazy("%(count)s region", "%(count)s regions",
                                                "count"))
-    list_display = ("name", "code", "time_zone", "default_moderating_organisation")
+    list_display = ("name", "code", "time_zone", "default_moderating_organisation",
+                    "readiness")
     search_fields = ("name", "code")
     edit_handler = ObjectList(
         [
@@ -80,6 +83,12 @@ class RegionAdmin(RegionScopedAdmin):
         ],
         base_form_class=RegionForm,
     )
+
+    @admin.display(description=_("Readiness"))
+    def readiness(self, region):
+        return format_html('<a href="{}">{}</a>',
+                           reverse("region_readiness_detail", args=(region.pk,)),
+                           _("Region readiness"))
 
 
 class TerritoryAdmin(RegionScopedAdmin):

@@ -155,6 +155,9 @@ def test_the_page_lists_each_item_with_the_link_that_fixes_it(superuser_client, 
     assert 'data-readiness-verdict="blocked"' in page
     for _check, _message, url in items:
         assert superuser_client.get(url).status_code == 200
+    # The regions' list links each region's page.
+    regions_list = superuser_client.get("/admin/cms/region/").content.decode()
+    assert f'href="{page_url(region)}"' in regions_list
     demo_page = superuser_client.get(page_url(demo)).content.decode()
     assert 'data-readiness-verdict="ready"' in demo_page
 
