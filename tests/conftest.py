@@ -28,6 +28,19 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_memory():
+    """Each test starts with nothing remembered per process (the region's reference data,
+    the submission pages' routes): a test that writes with QuerySet.update() bumps no
+    region version, and the memory would outlive its rolled-back transaction."""
+    from cms.portal import page_routing
+    from cms.submission import region_cache
+
+    region_cache.clear()
+    page_routing.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request to an /en/ page leaves
     English active in the thread, which would change the next test's URLs and texts."""

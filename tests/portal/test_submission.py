@@ -368,9 +368,9 @@ def test_the_submit_path_takes_a_fixed_number_of_queries(
     assert counts == [CORE_SUBMIT_QUERIES] * 2
 
 
-# Statement by statement on PostgreSQL, savepoints included: Wagtail's routing (6),
-# session and user (2), the page's region, choices, held files and questions (9),
-# the idempotency check, contact data and the region's default organisation (3),
-# number, message, history (3), the outbox with the moderators it tells (2), the
-# photo (1), and savepoints (2 pairs).
-CORE_SUBMIT_QUERIES = 30
+# Statement by statement on PostgreSQL, savepoints included: the regions' versions
+# (the page's region comes with them), session and user with the citizen's profile, the
+# shared rate counter, the number, message and history, the outbox, the photo, and the
+# savepoints; the reference data (page routes, choices, questions, moderators) is read
+# once per process and region version (tests/perf/test_submit_path.py lists them).
+CORE_SUBMIT_QUERIES = 15
