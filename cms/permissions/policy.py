@@ -263,6 +263,15 @@ def staff_region_ids(user) -> list[int] | None:
     return sorted(set(from_regions.union(from_organisations)))
 
 
+def overseen_regions(user) -> QuerySet[Region]:
+    """Regions whose state (such as their readiness to go live) the user reads: those they
+    configure, and those they curate."""
+    regions = configurable_regions(user)
+    if user and user.is_authenticated and user.is_active and Role.CURATOR in user_roles(user):
+        regions = regions | Region.objects.filter(pk__in=_granted_ids(user, Role.CURATOR))
+    return regions
+
+
 def configurable_regions(user) -> QuerySet[Region]:
     """Regions whose configuration (reference data, staff, plugin settings, the outbox and
     audit trail of their messages) the user edits: the one answer, asked by every

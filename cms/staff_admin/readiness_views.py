@@ -15,18 +15,13 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 
-from cms.models import Region
-from cms.models.staff import Role
-from cms.permissions.policy import _granted_ids, configurable_regions, user_roles
+from cms.permissions.policy import overseen_regions
 from cms.regionconfig.readiness import region_readiness
 
 
 def readiness_regions(user):
     """The regions whose readiness `user` may read."""
-    regions = configurable_regions(user)
-    if user.is_active and Role.CURATOR in user_roles(user):
-        regions = regions | Region.objects.filter(pk__in=_granted_ids(user, Role.CURATOR))
-    return regions
+    return overseen_regions(user)
 
 
 def choose_region(request):
