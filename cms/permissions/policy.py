@@ -194,18 +194,13 @@ class AppealPolicy:
         return frozenset(parties | cache[key])
 
     def _staff_parties(self, user, appeal: Appeal, roles) -> set[str]:
+        # The grants remembered for the request (the admin shell reads them all at once).
         held: set[str] = set()
-        region_codes = set(RegionUserObjectPermission.objects.filter(
-            user=user, content_object_id=appeal.region_id,
-        ).values_list("permission__codename", flat=True))
-        organisation_codes = set(OrganisationUserObjectPermission.objects.filter(
-            user=user, content_object_id=appeal.organisation_id,
-        ).values_list("permission__codename", flat=True))
         for role in roles & {Role.MODERATOR, Role.CURATOR}:
-            if REGION_PERMISSIONS[role] in region_codes:
+            if appeal.region_id in _granted_ids(user, role):
                 held.add(role)
         for role in roles & {Role.COORDINATOR, Role.HEAD}:
-            if ORGANISATION_PERMISSIONS[role] in organisation_codes:
+            if appeal.organisation_id in _granted_ids(user, role):
                 held.add(role)
         # As in `scope`: the executor's grant on the message assigned to them.
         if (Role.EXECUTOR in roles and appeal.executor_id == user.pk

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads an admin request's roles, grants and permissions in one query, before
+    # Wagtail's access check asks for them one by one.
+    "cms.staff_admin.shell.AdminShellMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Lets the audit trail record the client's address from any write path.
     "cms.audit.AuditAddressMiddleware",

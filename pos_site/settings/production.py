@@ -21,7 +21,8 @@ if env_bool("POS_WIDGET_CROSS_SITE", True):
 # HTTPS (issue 16). nginx terminates TLS in a region's installation and passes
 # X-Forwarded-Proto; the loopback stack (scripts/stack) speaks plain HTTP and sets
 # SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0 for itself only.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# A deployment that says it runs without HTTPS (SECURE_COOKIES=0) is not redirected to it.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", env_bool("SECURE_COOKIES", True))
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # "preload" only states consent; nothing is preloaded until the region submits its domain.
