@@ -23,6 +23,7 @@ from cms.models import (
     Subcategory,
 )
 from cms.permissions.grants import role_holders
+from cms.submission.region_cache import region_cached
 from cms.workflow import actions
 from cms.workflow.files import MAX_ANSWER_FILES, check_answer_file
 from cms.workflow.reasons import REWORK_REASONS, find_reason, rejection_reasons
@@ -58,6 +59,23 @@ class ActionForm(forms.Form):
 
     def run(self, user):
         raise NotImplementedError
+
+
+def offer_remembered(field, appeal, name: str, compute, leave_out=None) -> None:
+    """Write the field's options from the region's memory (kept per process until the
+    region's reference data changes), leaving out `leave_out`; a posted choice is still
+    checked against the field's queryset."""
+    options = region_cached(appeal.region, name, lambda: [
+        (obj.pk, field.label_from_instance(obj)) for obj in compute()])
+    offered = [(pk, label) for pk, label in options if pk != leave_out]
+    field.choices = ([("", field.empty_label)] if field.empty_label is not None else []) + offered
+
+
+def offer_organisations(field, appeal, exclude_current=True) -> None:
+    field.queryset = region_organisations(appeal, exclude_current)
+    offer_remembered(field, appeal, "staff-form-organisations",
+                     lambda: region_organisations(appeal, exclude_current=False),
+                     leave_out=appeal.organisation_id if exclude_current else None)
 
 
 def region_organisations(appeal, exclude_current=True):
@@ -102,7 +120,7 @@ class ChangeCategoryForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["subcategory"].queryset = Subcategory.objects.select_related("category")
         grouped_subcategories(self.fields["subcategory"])
-        self.fields["organisation"].queryset = region_organisations(self.appeal, False)
+        offer_organisations(self.fields["organisation"], self.appeal, exclude_current=False)
 
     def run(self, user):
         data = self.cleaned_data
@@ -120,7 +138,7 @@ class ChangeOrganisationForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = region_organisations(self.appeal)
+        offer_organisations(self.fields["organisation"], self.appeal)
 
     def run(self, user):
         data = self.cleaned_data
@@ -205,10 +223,15 @@ class AssignExecutorForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        executors = role_holders(Role.EXECUTOR, organisation=self.appeal.organisation)
+        organisation = self.appeal.organisation
+        executors = role_holders(Role.EXECUTOR, organisation=organisation)
         if self.appeal.executor_id:
             executors = executors.exclude(pk=self.appeal.executor_id)
         self.fields["executor"].queryset = executors
+        offer_remembered(self.fields["executor"], self.appeal,
+                         f"staff-form-executors-{organisation.pk}",
+                         lambda: role_holders(Role.EXECUTOR, organisation=organisation),
+                         leave_out=self.appeal.executor_id)
 
     def run(self, user):
         return actions.do_assign_executor(self.appeal.pk, user,
@@ -226,7 +249,7 @@ class RedirectForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = region_organisations(self.appeal)
+        offer_organisations(self.fields["organisation"], self.appeal)
 
     def run(self, user):
         data = self.cleaned_data
