@@ -72,6 +72,18 @@ def _copy_line(row) -> str:
     return "\t".join([_COPY_TEXT.get(type(value), _other)(value) for value in row]) + "\n"
 
 
+def copy_in(cursor, statement: str, buffer: io.StringIO) -> None:
+    """COPY … FROM STDIN with either driver Django may run on: psycopg2 (the project's
+    pin) or psycopg 3 (which Django prefers where both are installed, as in the bench
+    harness's environment)."""
+    raw = cursor.cursor
+    if hasattr(raw, "copy_expert"):
+        raw.copy_expert(statement, buffer)
+    else:
+        with raw.copy(statement) as copy:
+            copy.write(buffer.getvalue())
+
+
 class TableWriter:
     """Writes generated rows; counts them per model (`counts`, by model label).
 
@@ -138,7 +150,7 @@ class TableWriter:
                 buffer = io.StringIO()
                 buffer.writelines(map(_copy_line, rows))
                 buffer.seek(0)
-                cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+                copy_in(cursor, f"COPY {table} ({columns}) FROM STDIN", buffer)
             else:
                 marks = ", ".join(["%s"] * len(concrete))
                 cursor.executemany(
