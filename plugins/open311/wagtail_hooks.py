@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.log_actions import log
@@ -148,7 +148,7 @@ class IntegrationButtonHelper(PhrasedButtonHelper):
 
 class IntegrationAdmin(RegionScopedAdmin):
     model = Integration
-    menu_label = _("API integrations")
+    menu_label = pgettext_lazy("menu", "API integrations")
     menu_icon = "link"
     menu_order = 320
     add_to_settings_menu = False

@@ -233,7 +233,8 @@ def possible_duplicates(appeal: Appeal, limit: int = 5,
     else:
         if not appeal.address.strip():
             return []
-        candidates = (candidates.annotate(place=place_key(), similarity=Value(None))
+        no_similarity = Value(None, output_field=FloatField())
+        candidates = (candidates.annotate(place=place_key(), similarity=no_similarity)
                       .filter(place=place_key(Value(appeal.address)))
                       .order_by("created_at", "pk"))
     return list(candidates[:limit])

@@ -145,3 +145,18 @@ def test_the_panel_asks_the_same_queries_for_one_duplicate_or_many(pair, moderat
     with django_assert_num_queries(len(one.captured_queries)):
         panels = duplicates_panel(duplicate, request)
     assert len(panels[0].context["duplicates"]) == 5
+
+
+def test_without_trigrams_the_same_address_is_a_possible_duplicate(pair, moderator, client,
+                                                                   monkeypatch):
+    """The demo's database (SQLite) has no trigram similarity: the same address stands in,
+    and the page must still open (an untyped NULL similarity made it a 500)."""
+    from plugins.reports import similar
+
+    monkeypatch.setattr(similar, "is_postgresql", lambda: False)
+    original, duplicate, unrelated = pair
+    response = client.get(f"/admin/messages/{duplicate.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-duplicate="{original.number}"' in html
+    assert f'data-duplicate="{unrelated.number}"' not in html
