@@ -502,8 +502,11 @@ class QueueMenuItem(ModelAdminMenuItem):
     def render_component(self, request):
         queue = self.model_admin.queue
         label = self.label
-        if queue.counted:
-            label = counted_label(self.label, menu_counts(request)[queue.key])
+        # A queue whose plugin left the process's registry (its menu entry stays
+        # registered with Wagtail) is listed without a count.
+        count = menu_counts(request).get(queue.key) if queue.counted else None
+        if count is not None:
+            label = counted_label(self.label, count)
         return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name,
                                      classname=self.classname, attrs=self.attrs)
 
