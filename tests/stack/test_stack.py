@@ -45,7 +45,10 @@ def stack(tmp_path_factory):
             os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pos")
             .rsplit("/", 1)[0] + "/pos_stack_e2e"),
     }
+    # The test run's own switches are not the stack's (the browser tests allow Django's
+    # async-unsafe calls, which `check --deploy` rightly refuses).
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     started = subprocess.run(["bash", "scripts/stack"], check=False, cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=300)
     try:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import admin_login, browser, page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +18,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 
 
-def test_the_admin_runs_under_the_policy(page, live_server, admin_login, demo):  # noqa: F811
+def test_the_admin_runs_under_the_policy(page, live_server, admin_login, demo):
     factories.user("csp.root", is_superuser=True, is_staff=True)
     page.add_init_script(RECORD_VIOLATIONS)
     admin_login("csp.root", "pw")
