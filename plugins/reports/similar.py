@@ -24,6 +24,8 @@ from django.db.models.functions import Lower, Trim
 from cms.models import Appeal, Region, Status, Subcategory, Territory
 from cms.models.appeals import OPEN_STATUSES
 
+from .problem_facts import components as connected_components
+
 # Two texts at least this similar (pg_trgm's 0..1 share of common trigrams) are about the
 # same problem. Measured on the demo's texts: rewordings of one complaint score 0.45-0.8,
 # different problems at one address under 0.25.
@@ -164,22 +166,10 @@ def _same_place_pairs(rows) -> list[tuple[int, int]]:
 
 
 def _components(pairs) -> list[list[int]]:
-    """Connected components of the pairs' graph (union-find)."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    """Connected components of the pairs' graph with two messages or more."""
     members: dict[int, list[int]] = {}
-    for x in list(parent):
-        members.setdefault(root(x), []).append(x)
+    for message, root in connected_components(pairs).items():
+        members.setdefault(root, []).append(message)
     return [ids for ids in members.values() if len(ids) >= 2]
 
 
