@@ -9,6 +9,7 @@ import http.client
 import json
 import os
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -88,13 +89,21 @@ def test_the_request_id_of_nginx_reaches_django_and_the_response(stack):
     with urllib.request.urlopen(request, timeout=20) as response:
         assert response.headers["X-Request-ID"] == "balancer-trace-0001"
     stack_dir, _ = stack
-    access = (stack_dir / "log" / "nginx-access.log").read_text()
-    assert "rid=balancer-trace-0001" in access
-    django_lines = [json.loads(line) for line in
-                    (stack_dir / "log" / "gunicorn-launcher.log").read_text().splitlines()
-                    if line.startswith("{")]
-    assert any(line["request_id"] == "balancer-trace-0001" and line["path"] == "/health/"
-               for line in django_lines)
+
+    def logged() -> tuple[bool, bool]:
+        access = (stack_dir / "log" / "nginx-access.log").read_text()
+        django_lines = [json.loads(line) for line in
+                        (stack_dir / "log" / "gunicorn-launcher.log").read_text().splitlines()
+                        if line.startswith("{")]
+        return ("rid=balancer-trace-0001" in access,
+                any(line.get("request_id") == "balancer-trace-0001"
+                    and line.get("path") == "/health/" for line in django_lines))
+
+    # Both write their line after the response has left (nginx in its log phase).
+    deadline = time.monotonic() + 10
+    while logged() != (True, True) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert logged() == (True, True)
 
 
 def test_nginx_refuses_a_body_over_the_cap_unread(stack):
