@@ -30,13 +30,22 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fresh_process_memory():
     """Each test starts with nothing remembered per process (the region's reference data,
-    the submission pages' routes): a test that writes with QuerySet.update() bumps no
-    region version, and the memory would outlive its rolled-back transaction."""
+    the submission pages' routes, the admin shell's role data): a test that writes with
+    QuerySet.update() bumps no version, and the memory would outlive its rolled-back
+    transaction."""
+    from django.core.cache import cache
+
     from cms.portal import page_routing
+    from cms.staff_admin import shell
     from cms.submission import region_cache
 
     region_cache.clear()
     page_routing.clear()
+    # The admin shell's version row is rolled back (or flushed) with each test, so the
+    # same version number would come back with other data behind it.
+    shell.forget_everything()
+    # Wagtail keeps the sites' root paths in the cache, which a flush leaves behind.
+    cache.clear()
     yield
 
 
