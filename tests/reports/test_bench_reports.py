@@ -58,7 +58,9 @@ def test_prints_a_row_per_report_scope_and_filter_with_real_figures(generated_de
         # The open-data endpoint may answer from the site's cache (no query at all).
         assert queries > 0 or row[2].startswith("GET ")
         assert median > 0 and bare > 0
-        assert ratio == pytest.approx(median / bare, rel=0.1, abs=0.1)
+        # From the printed (rounded) figures: a cached answer's median is a fraction of a
+        # millisecond, where rounding alone moves the quotient by a tenth or more.
+        assert ratio == pytest.approx(median / bare, rel=0.25, abs=0.1)
         assert row[7] in {"ok", "SLOW", "> 3x"}
 
 
