@@ -19,14 +19,9 @@ from cms.permissions.policy import overseen_regions
 from cms.regionconfig.readiness import region_readiness
 
 
-def readiness_regions(user):
-    """The regions whose readiness `user` may read."""
-    return overseen_regions(user)
-
-
 def choose_region(request):
     """The user's regions to choose from; straight to the region if there is one."""
-    regions = list(readiness_regions(request.user).distinct().order_by("name"))
+    regions = list(overseen_regions(request.user).distinct().order_by("name"))
     if not regions:
         raise Http404
     if len(regions) == 1:
@@ -36,7 +31,7 @@ def choose_region(request):
 
 
 def region_readiness_page(request, region_id: int):
-    region = get_object_or_404(readiness_regions(request.user).distinct(), pk=region_id)
+    region = get_object_or_404(overseen_regions(request.user).distinct(), pk=region_id)
     return TemplateResponse(request, "staff_admin/region_readiness.html", {
         "region": region,
         "readiness": region_readiness(region),
@@ -55,7 +50,7 @@ class ReadinessMenuItem(MenuItem):
     """Shown to those who may read at least one region's readiness."""
 
     def is_shown(self, request):
-        return readiness_regions(request.user).exists()
+        return overseen_regions(request.user).exists()
 
 
 def readiness_menu_item() -> ReadinessMenuItem:
