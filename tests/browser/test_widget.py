@@ -1,5 +1,7 @@
 """The widget in a real browser (issue 11, finding 5): after sending, the frame shrinks to
-the confirmation and brings it into view. (English on request: tests/display/test_widget.py.)"""
+the confirmation and brings it into view. (English on request: tests/display/test_widget.py.)
+The form's script is deferred, so a category may be chosen before it runs: the frame
+loads late on a busy host page, and a quick hand gets there first."""
 
 from __future__ import annotations
 
@@ -68,3 +70,20 @@ def test_after_sending_the_frame_fits_the_confirmation_in_view(
     # site, not a third party.
     no_outside_requests[:] = [url for url in no_outside_requests
                               if not url.startswith(f"http://localhost:{port}/")]
+
+
+def test_a_category_chosen_before_the_script_ran_still_lists_its_subcategories(
+        page, live_server, demo):
+    create_demo_pages(demo)
+    general = SubmissionPage.objects.get(slug="general")
+    signed_in(page, live_server)
+    # Hold the script back so the choice lands first, as it does when the script is late.
+    page.route("**/portal/portal.js", lambda route: route.abort())
+    page.goto(live_server.url + general.url)
+    sub = factories.subcategory("01.01")
+    page.locator("select[name=category]").select_option(str(sub.category_id))
+    page.unroute("**/portal/portal.js")
+    page.add_script_tag(url=page.eval_on_selector("script[src*='portal.js']", "s => s.src"))
+    page.evaluate("document.dispatchEvent(new Event('DOMContentLoaded'))")
+    page.locator("select[name=subcategory]").select_option(str(sub.pk), timeout=5000)
+    assert page.input_value("select[name=subcategory]") == str(sub.pk)

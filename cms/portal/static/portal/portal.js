@@ -13,7 +13,7 @@
     var placeholder = subcategory.options.length ? subcategory.options[0].text : "";
     var refresh = form.querySelector("[data-refresh]");
     if (refresh) { refresh.hidden = true; }
-    category.addEventListener("change", function () {
+    function fill() {
       var current = subcategory.value;
       while (subcategory.options.length) { subcategory.remove(0); }
       subcategory.add(new Option(placeholder, ""));
@@ -22,7 +22,11 @@
         if (String(item[0]) === current) { option.selected = true; }
         subcategory.add(option);
       });
-    });
+    }
+    category.addEventListener("change", fill);
+    /* A category chosen before this deferred script ran (a quick hand, or the browser
+       restoring the form on "back") fired its change with no one listening. */
+    if (category.value) { fill(); }
   }
 
   /* A subcategory that asks for a photo marks the files field required at once (the
