@@ -29,3 +29,9 @@ OAUTH2_PROVIDER = oauth2_provider_settings(
 POS_OIDC_ISSUER = env("POS_OIDC_ISSUER", "http://127.0.0.1:8000/dev-idp")
 POS_OIDC_CLIENT_ID = env("POS_OIDC_CLIENT_ID", DEMO_CLIENT_ID)
 POS_OIDC_CLIENT_SECRET = env("POS_OIDC_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+
+# The demo's console is read by a person: plain lines, and no access line per request
+# beside runserver's own (production keeps JSON lines for the log collector).
+LOGGING["handlers"]["console"]["formatter"] = env("POS_LOG_FORMAT", "plain")  # noqa: F405
+LOGGING["loggers"]["pos.request"]["level"] = (  # noqa: F405
+    "INFO" if env("POS_ACCESS_LOG", "0") == "1" else "WARNING")
