@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice, ScheduledTask
 from cms.kernel.plugins import hookimpl
 from cms.models import RegionWorkflowSettings
+from cms.retention.models import RetentionSettings
 from cms.staff_admin.core_queues import staff_queues  # noqa: F401
 from cms.workflow.event_kinds import event_kinds  # noqa: F401
 
@@ -78,12 +79,15 @@ def scheduled_tasks():
                       "cms.submission.held_uploads.sweep_held_uploads_task", minutes=60),
         ScheduledTask("sweep rate limit counters",
                       "cms.submission.ratelimit.sweep_rate_counters_task", minutes=60),
+        # 152-FZ: contact data past the region's retention period (daily).
+        ScheduledTask("anonymise personal data",
+                      "cms.retention.tasks.anonymise_personal_data_task", minutes=24 * 60),
     ]
 
 
 @hookimpl
 def region_settings_models():
-    return [RegionWorkflowSettings]
+    return [RegionWorkflowSettings, RetentionSettings]
 
 
 @hookimpl(trylast=True)

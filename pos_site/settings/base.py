@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "cms.submission",
     "cms.portal",
     "cms.staff_admin",
+    "cms.retention",
     "plugins.routing",
     "plugins.fasttrack",
     "plugins.rating",
