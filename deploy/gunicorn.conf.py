@@ -32,3 +32,28 @@ errorlog = "-"
 loglevel = os.environ.get("POS_LOG_LEVEL", "info").lower()
 pidfile = os.environ.get("POS_GUNICORN_PIDFILE") or None
 proc_name = "pos-gunicorn"
+
+
+# The client's address. gunicorn never takes it from a header, and on a unix socket every
+# request's REMOTE_ADDR is empty: the submission rate limit "per address" then counted all
+# citizens of the installation together (30 messages per 10 minutes for everyone, seen in
+# the load run of issue 16). nginx sets X-Real-IP to the address it was connected from
+# (it overwrites any the client sent), so a request that came through nginx (the unix
+# socket, or a peer in forwarded_allow_ips) gets its REMOTE_ADDR from that header.
+def _trusted_peer(address: str) -> bool:
+    allowed = [ip.strip() for ip in forwarded_allow_ips.split(",")]
+    return address == "" or "*" in allowed or address in allowed
+
+
+def _client_address_from_nginx(application):
+    def wrapped(environ, start_response):
+        real_ip = environ.get("HTTP_X_REAL_IP", "").strip()
+        if real_ip and _trusted_peer(environ.get("REMOTE_ADDR", "")):
+            environ["REMOTE_ADDR"] = real_ip
+        return application(environ, start_response)
+
+    return wrapped
+
+
+def post_worker_init(worker):
+    worker.wsgi = _client_address_from_nginx(worker.wsgi)
