@@ -27,6 +27,7 @@ from cms.models import (
 )
 
 from .groups import ROLE_GROUP_NAMES, ensure_role_group
+from .pages import sync_editing_groups
 
 REGION_PERMISSIONS = {
     Role.MODERATOR: "moderate_region",
@@ -78,6 +79,12 @@ def sync_user_grants(user) -> None:
     _sync(RegionUserObjectPermission, user, regions, REGION_PERMISSIONS.values())
     _sync(OrganisationUserObjectPermission, user, organisations,
           ORGANISATION_PERMISSIONS.values())
+    # Wagtail's page and collection permissions go to groups: the editor joins their
+    # regions' editing groups (`cms.permissions.pages`), as the policy counts a role, only
+    # while in the role's group too.
+    is_editor = user.groups.filter(name=ROLE_GROUP_NAMES[Role.EDITOR]).exists()
+    sync_editing_groups(user, [region_id for region_id, codename in regions
+                               if is_editor and codename == REGION_PERMISSIONS[Role.EDITOR]])
 
 
 def grant_executor(appeal, user) -> None:

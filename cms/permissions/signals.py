@@ -1,14 +1,35 @@
-"""Grants follow memberships edited anywhere (the admin's staff editor included)."""
+"""Grants follow memberships edited anywhere (the admin's staff editor included), and a
+region's editing group follows its portal (`cms.permissions.pages`)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Site
 
-from cms.models import StaffMembership
+from cms.models import Region, StaffMembership
 
 from .grants import sync_user_grants
+from .pages import grant_region_editing
 
 
 @receiver(post_save, sender=StaffMembership, dispatch_uid="pos_grants_on_membership_save")
 @receiver(post_delete, sender=StaffMembership, dispatch_uid="pos_grants_on_membership_delete")
 def sync_grants_with_memberships(sender, instance, **kwargs):
     sync_user_grants(instance.user)
+
+
+@receiver(post_save, sender=Region, dispatch_uid="pos_editing_on_region_save")
+def editing_follows_the_regions_site(sender, instance, raw=False, update_fields=None,
+                                     **kwargs):
+    # Only when the site may have changed (a region is saved for other reasons too).
+    if raw or (update_fields is not None and "site" not in update_fields):
+        return
+    grant_region_editing(instance)
+
+
+@receiver(post_save, sender=Site, dispatch_uid="pos_editing_on_site_save")
+def editing_follows_the_sites_root(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    region = Region.objects.filter(site=instance).first()
+    if region is not None:
+        grant_region_editing(region)
