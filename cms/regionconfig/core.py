@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 
 from cms.kernel.plugins import ESSENTIAL_PLUGIN_NAMES, switchable_plugin_names
 from cms.models import (
+    Appeal,
     Category,
     Organisation,
     OrganisationKind,
@@ -23,7 +24,7 @@ from cms.models import (
 from cms.models.regions import validate_time_zone
 from cms.permissions.grants import grant_role
 
-from .files import ChangeReport, RegionConfigFile, ValidationContext
+from .files import ChangeReport, RegionConfigFile, Stray, ValidationContext
 from .schema import check_list, check_object, check_string_list, check_unique
 from .upsert import sync_many, upsert
 
@@ -260,6 +261,22 @@ class TerritoriesFile(CodedTreeFile):
             for node in nodes
         ]
 
+    def strays(self, region, data):
+        named = {item["code"] for item in data}
+        strays = []
+        for node in Territory.objects.filter(region=region).order_by("-depth", "path"):
+            if node.code in named:
+                continue
+            if Appeal.objects.filter(territory=node).exists():
+                strays.append(Stray("territory", node.code,
+                                    kept_because="messages are about it"))
+            elif node.get_children_count():
+                strays.append(Stray("territory", node.code,
+                                    kept_because="territories are under it"))
+            else:
+                strays.append(Stray("territory", node.code, remove=node.delete))
+        return strays
+
 
 def _parents_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items ordered so that each comes after its parent, otherwise in file order."""
@@ -358,6 +375,20 @@ class OrganisationsFile(CodedTreeFile):
             for org in organisations
         ]
 
+    def strays(self, region, data):
+        named = {item["code"] for item in data}
+        strays = []
+        for org in Organisation.objects.filter(region=region).exclude(code__in=named):
+            if Appeal.objects.filter(organisation=org).exists() or Appeal.objects.filter(
+                    widget_organisation=org).exists():
+                strays.append(Stray("organisation", org.code, kept_because="it has messages"))
+            elif region.default_moderating_organisation_id == org.pk:
+                strays.append(Stray("organisation", org.code,
+                                    kept_because="the region's default moderating organisation"))
+            else:
+                strays.append(Stray("organisation", org.code, remove=org.delete))
+        return strays
+
 
 class StaffFile(RegionConfigFile):
     filename = "staff.json"
@@ -449,6 +480,18 @@ class StaffFile(RegionConfigFile):
                 {"organisation": membership.organisation.code, "role": membership.role}
             )
         return list(users.values()) or None
+
+    def strays(self, region, data):
+        """Roles the file no longer gives: removing one takes the role, never the account
+        (the person may hold roles elsewhere, and their actions name them)."""
+        named = {(item["username"], grant["organisation"], grant["role"])
+                 for item in data for grant in item["roles"]}
+        return [
+            Stray("role", f"{m.user.username}@{m.organisation.code}:{m.role}", remove=m.delete)
+            for m in StaffMembership.objects.filter(organisation__region=region)
+            .select_related("user", "organisation").order_by("user__username", "pk")
+            if (m.user.username, m.organisation.code, m.role) not in named
+        ]
 
 
 CORE_FILES: tuple[RegionConfigFile, ...] = (

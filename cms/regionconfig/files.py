@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,21 @@ class ValidationContext:
         return self.known.setdefault(kind, set())
 
 
-ACTION_RANK = {"unchanged": 0, "updated": 1, "created": 2}
+ACTION_RANK = {"unchanged": 0, "updated": 1, "created": 2, "removed": 3}
+
+
+@dataclass(frozen=True)
+class Stray:
+    """A row of the region's that its file no longer names ("exists only in the database").
+
+    `remove` deletes it, or is None when removing it is not safe; `kept_because` then says
+    why (`--prune` prints it).
+    """
+
+    kind: str
+    key: str
+    remove: Callable[[], None] | None = None
+    kept_because: str = ""
 
 
 @dataclass
@@ -58,9 +73,15 @@ class ChangeReport:
 
     An object touched several times keeps its strongest action (created > updated >
     unchanged), so a new organisation whose territories are then set counts as created once.
+    Each entry remembers the file being loaded when it was first recorded (`current_file`,
+    set by the loader), so a dry run can list the changes per file. `strays` are the rows
+    only the database has, and what `--prune` did with them.
     """
 
     entries: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
+    files: dict[tuple[str, str], str] = field(default_factory=dict)
+    current_file: str = ""
+    strays: list[tuple[str, Stray, str]] = field(default_factory=list)
 
     def record(self, kind: str, key: str, action: str, detail: str = "") -> None:
         previous, details = self.entries.get((kind, key), ("unchanged", []))
@@ -69,6 +90,31 @@ class ChangeReport:
         if ACTION_RANK[action] < ACTION_RANK[previous]:
             action = previous
         self.entries[(kind, key)] = (action, details)
+        self.files.setdefault((kind, key), self.current_file)
+
+    def record_stray(self, stray: Stray, outcome: str) -> None:
+        """`outcome`: "only in the database", "removed" or "kept: <why>"."""
+        self.strays.append((self.current_file, stray, outcome))
+
+    def by_file(self) -> dict[str, dict[str, list[str]]]:
+        """Per file: the lines of what was created, updated, left alone (a count per
+        kind) and what only the database has."""
+        result: dict[str, dict[str, list[str]]] = {}
+        unchanged: Counter = Counter()
+        for (kind, key), (action, details) in self.entries.items():
+            file = self.files.get((kind, key), "")
+            section = result.setdefault(file, {"changed": [], "unchanged": [], "strays": []})
+            if action == "unchanged":
+                unchanged[(file, kind)] += 1
+                continue
+            suffix = f" ({', '.join(details)})" if details and action == "updated" else ""
+            section["changed"].append(f"{action} {kind} {key}{suffix}")
+        for (file, kind), count in unchanged.items():
+            result[file]["unchanged"].append(f"left alone: {count} {kind}")
+        for file, stray, outcome in self.strays:
+            section = result.setdefault(file, {"changed": [], "unchanged": [], "strays": []})
+            section["strays"].append(f"{outcome}: {stray.kind} {stray.key}")
+        return result
 
     @property
     def lines(self) -> list[str]:
@@ -86,7 +132,8 @@ class ChangeReport:
 
     @property
     def changed(self) -> bool:
-        return any(action != "unchanged" for action, _details in self.entries.values())
+        return (any(action != "unchanged" for action, _details in self.entries.values())
+                or any(outcome == "removed" for _f, _s, outcome in self.strays))
 
     def summary(self) -> str:
         counts = self.counts
@@ -120,3 +167,11 @@ class RegionConfigFile:
 
     def export(self, region: Region) -> Any:
         raise NotImplementedError
+
+    def strays(self, region: Region, data: Any) -> list[Stray]:
+        """The region's rows of this file that `data` does not name (after `load`).
+
+        The default: none (a file whose rows are all named, or that keeps what it does not
+        name by design). `--prune` calls `remove` of each stray that has one.
+        """
+        return []

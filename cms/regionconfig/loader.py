@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from cms.kernel.plugins import all_hooks
 from cms.models import Category, Region, Subcategory
@@ -19,8 +20,16 @@ from .files import (
     Problem,
     RegionConfigError,
     RegionConfigFile,
+    Stray,
     ValidationContext,
 )
+from .portal import PortalFile
+from .reasons import ReasonsFile
+from .workflow import WorkflowFile
+
+# The core's files beyond the four of `core`: they need the portal's and the workflow's
+# models, which `core` does not.
+REGION_FILES = (*CORE_FILES, WorkflowFile(), ReasonsFile(), PortalFile())
 
 
 @dataclass
@@ -37,7 +46,7 @@ class _DryRunRollback(Exception):
 
 def region_files() -> list[RegionConfigFile]:
     """The core's files and every plugin's, in load order."""
-    files = list(CORE_FILES)
+    files = list(REGION_FILES)
     for declared in all_hooks().region_config_files():
         files.extend(declared)
     return sorted(files, key=lambda f: f.order)
@@ -104,11 +113,13 @@ def validate_folder(folder: Path, classifier_path: Path | None):
 
 
 def load_region_folder(folder: Path, classifier_path: Path | None = None,
-                       dry_run: bool = False) -> LoadResult:
+                       dry_run: bool = False, prune: bool = False) -> LoadResult:
     """Load a region folder (and the classifier, when given): everything or nothing.
 
     With `dry_run`, the load runs in full inside a transaction that is then rolled back,
-    so the report says exactly what a real run would change.
+    so the report says exactly what a real run would change. Every load reports the rows
+    only the database has (`RegionConfigFile.strays`); with `prune` those that are safe to
+    remove are removed, the others kept with the reason.
     """
     present, classifier_data, warnings = validate_folder(folder, classifier_path)
     report = ChangeReport()
@@ -119,18 +130,42 @@ def load_region_folder(folder: Path, classifier_path: Path | None = None,
                 classifier.load_classifier(classifier_data, report)
             region_file = _file_named(present, "region.json")
             region_data = dict(present)[region_file]
+            report.current_file = region_file.filename
             region = region_file.load_region(region_data, report)
             for file, data in present:
                 if file is region_file:
                     continue
+                report.current_file = file.filename
                 file.load(region, data, report)
                 if file.filename == "organisations.json":
+                    report.current_file = region_file.filename
                     region_file.link(region, region_data, report)
+            # Last file first: what a later file names (a rule's organisation) goes before
+            # what it names.
+            for file, data in reversed(present):
+                report.current_file = file.filename
+                for stray in file.strays(region, data):
+                    _handle_stray(stray, prune, report)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
     return LoadResult(region=region, report=report, warnings=warnings, dry_run=dry_run)
+
+
+def _handle_stray(stray: Stray, prune: bool, report: ChangeReport) -> None:
+    if not prune:
+        report.record_stray(stray, "only in the database")
+    elif stray.remove is None:
+        report.record_stray(stray, f"kept ({stray.kept_because})")
+    else:
+        try:
+            with transaction.atomic():
+                stray.remove()
+        except (ProtectedError, IntegrityError):
+            report.record_stray(stray, "kept (other rows refer to it)")
+        else:
+            report.record_stray(stray, "removed")
 
 
 def _file_named(present, filename: str) -> RegionConfigFile:
