@@ -68,7 +68,8 @@ def region_collection(region: Region, group: Group | None = None) -> Collection:
                 .select_related("collection").first())
         if held is not None:
             return held.collection
-    root = Collection.get_first_root_node()
+    # Wagtail's migration makes the root collection; a flushed database has none.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     found = root.get_children().filter(name=region.name).first()
     return found or root.add_child(instance=Collection(name=region.name))
 
