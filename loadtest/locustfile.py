@@ -181,7 +181,7 @@ class Citizen(HttpUser):
 
     def submit(self, url: str, label: str):
         answer = self.client.get(url, name=f"GET {label} form")
-        data, _action = form_data(answer.text, "form[method=post]")
+        data, _action = form_data(answer.text, "form:has(input[name=idempotency_key])")
         if "idempotency_key" not in data:
             return
         mark = marker()
