@@ -5,15 +5,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
-from cms.portal.demo import create_demo_pages
 from cms.regionconfig.classifier import FILENAME
 from cms.regionconfig.loader import load_region_folder
 from cms.workflow.demo import seed_demo_messages
 
 DEMO_PASSWORD = "demo"
 DEMO_REGION_FOLDER = "demo"
-# Staff accounts come from config/regions/demo/staff.json; these get the demo password.
+# The second demo region, at UTC+5, with its own portal at http://ural.localhost:8000/.
+SECOND_REGION_FOLDER = "ural"
+# Staff accounts come from config/regions/<folder>/staff.json; these get the demo password.
 DEMO_STAFF = ("editor", "moderator", "coordinator", "executor", "head", "curator")
+SECOND_STAFF = tuple(f"ural-{role}" for role in DEMO_STAFF)
 DEMO_CITIZEN = {"username": "citizen", "first_name": "Иван", "last_name": "Петров",
                 "email": "citizen@demo-oblast.example"}
 DEMO_ADMIN = "admin"
@@ -31,27 +33,24 @@ def serve_portal_at_demo_address(region) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Load the classifier and the demo region, and create one account per role with the "
-        "password 'demo'. Only in settings with POS_DEMO on (dev); safe to run again."
+        "Load the classifier and the two demo regions (demo, ural) from their files, and "
+        "create one account per role with the password 'demo'. Only in settings with "
+        "POS_DEMO on (dev); safe to run again."
     )
 
     def handle(self, **options):
         if not getattr(settings, "POS_DEMO", False):
             raise CommandError("Demo accounts exist only in the demo: POS_DEMO is off here.")
         config = settings.POS_CONFIG_DIR
+        # Everything, portals included, comes from the regions' files.
         result = load_region_folder(config / DEMO_REGION_FOLDER, config / FILENAME)
         self.stdout.write(result.report.summary())
         region = result.region
-
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is not None and region.site_id is None:
-            region.site = site
-            region.save(update_fields=["site"])
-        create_demo_pages(region)
+        second = load_region_folder(config / SECOND_REGION_FOLDER).region
         serve_portal_at_demo_address(region)
 
         User = get_user_model()
-        for username in DEMO_STAFF:
+        for username in (*DEMO_STAFF, *SECOND_STAFF):
             user = User.objects.get(username=username)
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -77,4 +76,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo region {region.code!r} ready. Accounts (password '{DEMO_PASSWORD}'): "
             + ", ".join((*DEMO_STAFF, DEMO_CITIZEN["username"], DEMO_ADMIN))
+        ))
+        self.stdout.write(self.style.SUCCESS(
+            f"Second region {second.code!r} ({second.time_zone}) at {second.site.root_url}/. "
+            f"Accounts (password '{DEMO_PASSWORD}'): " + ", ".join(SECOND_STAFF)
         ))
