@@ -1,35 +1,28 @@
-"""The retention task is scheduled daily, a real django-q2 worker runs it, the region's
-period is a section of "Region settings", and the reports' figures do not change."""
+"""The retention task is scheduled daily, the region's period is a section of "Region
+settings", and the reports' figures do not change."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
-from django_q.tasks import async_task, result
 
 from cms.kernel.plugins import get_plugin_manager
 from cms.kernel.schedules import PREFIX, collect_scheduled_tasks, sync_schedules
-from cms.models import Appeal, AppealEvent, AuditRecord, EventKind, Status
+from cms.models import Appeal, AppealEvent, EventKind, Status
 from cms.retention.anonymise import anonymise_personal_data
 from cms.retention.models import RetentionSettings
 from cms.retention.tasks import anonymise_personal_data_task
 from plugins.reports import facts
 from plugins.reports.filters import ReportFilters, report_scope
 from plugins.reports.registry import get_report
-from tests.qcluster import running_qcluster
 from tests.reports.fixed_data import build
 from tests.reports.test_report_facts import figures_of
 
-from .builders import citizen, closed_message, years_ago
-
 TASK = "cms.retention.tasks.anonymise_personal_data_task"
-WAIT_SECONDS = 60
 
 
 @pytest.mark.django_db
@@ -46,32 +39,6 @@ def test_the_period_is_a_section_of_the_region_settings():
     declared = [model for answer in get_plugin_manager().hook.region_settings_models()
                 for model in answer]
     assert RetentionSettings in declared
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_task(demo, tmp_path):
-    # The cluster's scheduler would run the same task; keep this run explicit.
-    Schedule.objects.filter(func=TASK).update(next_run=timezone.now() + timedelta(days=1))
-    appeal = closed_message(citizen(), years_ago(6))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pos_site.settings.test",
-           "POS_Q_SYNC": "0", "DATABASE_URL": database_url(), "Q_WORKERS": "1"}
-    with running_qcluster(env, tmp_path / "qcluster.log") as process:
-        task_id = async_task(TASK, sync=False)
-        outcome = result(task_id, wait=WAIT_SECONDS * 1000)
-        assert process.poll() is None, "the worker stopped"
-    assert outcome is not None, "the worker did not run the task in time"
-    assert outcome["demo"]["messages"] == 1
-    appeal.refresh_from_db()
-    assert "anonymised_at" in appeal.citizen_snapshot
-    assert AuditRecord.objects.filter(data__task="retention", data__region="demo",
-                                      data__messages=1).count() == 1
 
 
 @pytest.mark.django_db
