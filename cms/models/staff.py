@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .region_settings import RegionSettings, region_link
+
 
 class Role(models.TextChoices):
     EDITOR = "editor", _("content editor")
@@ -44,3 +46,20 @@ class StaffMembership(models.Model):
     @property
     def is_region_wide(self) -> bool:
         return self.role in REGION_WIDE_ROLES
+
+
+class NationalViewSettings(RegionSettings):
+    """What the region shares with the national operators, who read every region's
+    messages. Citizens' contact data is the region's to give: off unless its editors
+    turn it on (the permission policy asks `may_see_contacts`)."""
+
+    region = region_link("national_view_settings")
+    share_contacts_with_national = models.BooleanField(
+        _("show citizens' contact data to national operators"), default=False,
+        help_text=_("National operators read every message of the region; the citizen's "
+                    "name, e-mail and phone only when this is on."),
+    )
+
+    class Meta:
+        verbose_name = _("national view")
+        verbose_name_plural = _("national view")

@@ -12,6 +12,12 @@ A role counts where the user is in the role's group (the role) *and* holds the r
 grant there (the place): on the region for moderators and curators, on the organisation
 for coordinators and heads, on the message for its executor. Superusers see everything
 and may act as any staff role.
+
+A national operator (`is_national_operator`: the group "Национальный оператор", see
+`cms.permissions.national`) reads what a curator reads, in every region, and is no party
+of the workflow anywhere: no action, no transition. Citizens' contact data is shown to
+the parties of a message, and to national operators only where the message's region
+shares it (`may_see_contacts`).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import Permission
+from django.utils.functional import LazyObject
 from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -38,26 +45,76 @@ from .grants import (
     REGION_PERMISSIONS,
 )
 from .groups import ROLE_GROUP_NAMES
+from .national import NATIONAL_GROUP_NAME
 
 # Roles that handle messages (the region administrator edits, but reads no messages).
 HANDLING_ROLES = frozenset({Role.MODERATOR, Role.COORDINATOR, Role.EXECUTOR, Role.HEAD,
                             Role.CURATOR})
 VIEW = "view"
+# The roles whose lists a national operator reads, in every region (reading only: the
+# scopes of acting never include them).
+NATIONAL_READS = frozenset({Role.CURATOR})
 
 
 def user_roles(user) -> frozenset[Role]:
-    """The roles whose groups the user is in (one query, remembered on the user object)."""
+    """The roles whose groups the user is in (one query, remembered on the user object;
+    the same query reads whether they are a national operator)."""
     if not user or not user.is_authenticated or not user.is_active:
         return frozenset()
     if user.is_superuser:
         return frozenset(Role)
     cached = getattr(user, "_pos_roles", None)
     if cached is None:
-        by_name = {name: role for role, name in ROLE_GROUP_NAMES.items()}
-        names = user.groups.filter(name__in=by_name).values_list("name", flat=True)
-        cached = frozenset(by_name[name] for name in names)
-        user._pos_roles = cached
+        names = user.groups.filter(
+            name__in=[*ROLE_GROUP_NAMES.values(), NATIONAL_GROUP_NAME]
+        ).values_list("name", flat=True)
+        _remember_groups(user, names)
+        cached = user._pos_roles
     return cached
+
+
+def _remember_groups(user, group_names) -> None:
+    by_name = {name: role for role, name in ROLE_GROUP_NAMES.items()}
+    names = set(group_names)
+    user._pos_roles = frozenset(by_name[name] for name in names if name in by_name)
+    user._pos_national = NATIONAL_GROUP_NAME in names
+
+
+def is_national_operator(user) -> bool:
+    """Whether `user` reads every region's messages as a national operator (a member of
+    the group "Национальный оператор"; a superuser reads them anyway)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if getattr(user, "_pos_national", None) is None:
+        if getattr(user, "_pos_roles", None) is None:
+            user_roles(user)  # reads both
+        else:
+            user._pos_national = user.groups.filter(name=NATIONAL_GROUP_NAME).exists()
+    return bool(user._pos_national)
+
+
+def reading_roles(user) -> frozenset[Role]:
+    """The roles whose lists `user` reads: the roles they hold, and a curator's for a
+    national operator (asked by the queues' menu and the reports' access)."""
+    roles = user_roles(user)
+    return roles | NATIONAL_READS if is_national_operator(user) else roles
+
+
+def prime(user, group_names, granted_ids: dict[Role, list[int]]) -> None:
+    """Give the policy what it would otherwise query about `user` for this request: the
+    names of their groups (their roles, and whether they are a national operator), and
+    the ids their grants name per role (the admin shell reads both with its one query).
+    The grants are kept on the user object and, for a lazy `request.user`, on the object
+    it wraps too; what is already known is kept."""
+    real = user._wrapped if isinstance(user, LazyObject) else user
+    if getattr(user, "_pos_roles", None) is None or getattr(
+            user, "_pos_national", None) is None:
+        _remember_groups(user, group_names)
+    for holder in {id(user): user, id(real): real}.values():
+        known = holder.__dict__.setdefault("_pos_granted_ids", {})
+        known.update({role: ids for role, ids in granted_ids.items() if role not in known})
 
 
 def _region_grants(user, role: Role) -> QuerySet:
@@ -126,17 +183,22 @@ def appeals_in_scope(user, role: Role) -> QuerySet[Appeal]:
     return Appeal.objects.none() if found is None else Appeal.objects.filter(found)
 
 
-def appeals_for_roles(user, roles, narrow: Callable[[Role], Q | None] | None = None
-                      ) -> QuerySet[Appeal]:
-    """The messages within `user`'s scopes for those of `roles` they hold, OR-ed together.
+def roles_q(user, roles, narrow: Callable[[Role], Q | None] | None = None, *,
+            reading: bool = True) -> Q | None:
+    """The messages within `user`'s scopes for those of `roles` they hold, OR-ed, as a
+    condition on Appeal's field names (None: no such role).
 
-    `narrow(role)` adds a condition to one role's scope (None drops the role). Queues ask
-    this with their roles; the policy asks it with every handling role. Roles are OR-ed
-    in a fixed order, so the same roles always give the same SQL.
+    `narrow(role)` adds a condition to one role's scope (None drops the role). Reading
+    (the default), a national operator reads every message through `NATIONAL_READS`;
+    asked with `reading=False` (what the user may act on), only the held roles count.
+    Roles are OR-ed in a fixed order, so the same roles always give the same SQL.
     """
+    national = reading and is_national_operator(user)
+    held = frozenset(roles) & (reading_roles(user) if national else user_roles(user))
     combined: Q | None = None
-    for role in sorted(frozenset(roles) & user_roles(user)):
-        found = scope(user, role)
+    for role in sorted(held):
+        found = (Q(pk__isnull=False) if national and role in NATIONAL_READS
+                 else scope(user, role))
         if found is None:
             continue
         if narrow is not None:
@@ -145,6 +207,14 @@ def appeals_for_roles(user, roles, narrow: Callable[[Role], Q | None] | None = N
                 continue
             found &= extra
         combined = found if combined is None else combined | found
+    return combined
+
+
+def appeals_for_roles(user, roles, narrow: Callable[[Role], Q | None] | None = None, *,
+                      reading: bool = True) -> QuerySet[Appeal]:
+    """The messages of `roles_q(user, roles, narrow, reading=...)`. Queues ask this with
+    their roles; the policy asks it with every handling role."""
+    combined = roles_q(user, roles, narrow, reading=reading)
     if combined is None:
         return Appeal.objects.none()
     return Appeal.objects.filter(combined)
@@ -170,7 +240,8 @@ class AppealPolicy:
                         if row.action == action and role in row.parties]
             return Q(status__in=statuses) if statuses else None
 
-        return appeals_for_roles(user, HANDLING_ROLES, narrow=in_statuses_the_role_acts_from)
+        return appeals_for_roles(user, HANDLING_ROLES, narrow=in_statuses_the_role_acts_from,
+                                 reading=False)
 
     def parties_for_instance(self, user, appeal: Appeal) -> frozenset[str]:
         """Which parties of the workflow table `user` is for this message.
@@ -213,13 +284,21 @@ class AppealPolicy:
 
     def forget(self, user) -> None:
         """Drop what was remembered about `user` (after grants change mid-request)."""
-        for attribute in ("_pos_roles", "_pos_parties", "_pos_granted_ids",
-                          "_pos_configurable_regions"):
+        for attribute in ("_pos_roles", "_pos_national", "_pos_parties", "_pos_granted_ids",
+                          "_pos_configurable_regions", "_pos_contact_regions"):
             user.__dict__.pop(attribute, None)
 
     def user_can_view(self, user, appeal: Appeal) -> bool:
         parties = self.parties_for_instance(user, appeal)
-        return bool(parties & HANDLING_ROLES)
+        return bool(parties & HANDLING_ROLES) or is_national_operator(user)
+
+    def may_see_contacts(self, user, appeal: Appeal) -> bool:
+        """Whether `user` may see the citizen's contact data (name, e-mail, phone) of this
+        message: its staff parties may; a national operator only where the region
+        shares them (`NationalViewSettings.share_contacts_with_national`)."""
+        if self.parties_for_instance(user, appeal) & HANDLING_ROLES:
+            return True
+        return is_national_operator(user) and appeal.region_id in contact_region_ids(user)
 
     def user_has_permission_for_instance(self, user, action: str, appeal: Appeal) -> bool:
         if action == VIEW:
@@ -244,12 +323,26 @@ class AppealPolicy:
 appeal_policy = AppealPolicy()
 
 
+def contact_region_ids(user) -> frozenset[int]:
+    """The regions that show national operators their citizens' contact data (one query,
+    remembered on the user for the request)."""
+    from cms.models.staff import NationalViewSettings
+
+    remembered = user.__dict__.get("_pos_contact_regions")
+    if remembered is None:
+        remembered = frozenset(NationalViewSettings.objects.filter(
+            share_contacts_with_national=True).values_list("region_id", flat=True))
+        user.__dict__["_pos_contact_regions"] = remembered
+    return remembered
+
+
 def staff_region_ids(user) -> list[int] | None:
-    """The regions where the user holds any staff grant (None for a superuser: all).
+    """The regions where the user holds any staff grant (None for a superuser or a
+    national operator: all).
 
     Used to offer filter choices (territories, organisations) of the user's regions only.
     """
-    if user.is_superuser:
+    if user.is_superuser or is_national_operator(user):
         return None
     from_regions = RegionUserObjectPermission.objects.filter(user=user).values_list(
         "content_object_id", flat=True)

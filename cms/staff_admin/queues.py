@@ -49,7 +49,7 @@ from cms.kernel.plugins import (
     get_plugin_manager,
 )
 from cms.models import Appeal, AuditKind, Subcategory, Territory
-from cms.permissions.policy import appeals_for_roles, user_roles
+from cms.permissions.policy import appeals_for_roles, reading_roles
 
 from . import shell
 from .core_queues import overdue_q
@@ -77,7 +77,7 @@ class Queue(StaffQueue):
         return cls(plugin=plugin_name, **values)
 
     def is_shown_to(self, user) -> bool:
-        return bool(self.roles & user_roles(user))
+        return bool(self.roles & reading_roles(user))
 
     def queryset(self, user) -> QuerySet[Appeal]:
         """The scopes of the queue's roles the user holds (the permission policy's),

@@ -29,7 +29,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils.functional import LazyObject
 
 from cms.models import (
     Category,
@@ -40,7 +39,7 @@ from cms.models import (
     Territory,
 )
 from cms.permissions.grants import ORGANISATION_PERMISSIONS, REGION_PERMISSIONS
-from cms.permissions.groups import ROLE_GROUP_NAMES
+from cms.permissions import policy
 
 from .models import ShellVersion
 
@@ -205,25 +204,15 @@ def prime(user) -> None:
     if not is_staff_user(user) or user.__dict__.get("_pos_shell_primed"):
         return
     user.__dict__["_pos_shell_primed"] = True
-    real = user._wrapped if isinstance(user, LazyObject) else user
     if user.is_superuser:  # every role and permission, without a query anyway
         return
     current = state(user)
-    if getattr(user, "_pos_roles", None) is None:
-        by_name = {name: role for role, name in ROLE_GROUP_NAMES.items()}
-        user._pos_roles = frozenset(by_name[name] for name in _role_names(current)
-                                    if name in by_name)
-    # The policy's per-request memory of the grants' ids (`policy._granted_ids`), from the
+    # The policy's per-request memory (its roles, the grants' ids), from the groups and
     # grants read with the state: the queues' scopes then cost no query of their own.
-    # The policy keeps it in the `__dict__` of the object it is handed: request.user's
-    # (a lazy wrapper) and the user's own, so both.
     granted = {role: sorted(pk for codename, pk in current.grants if codename == wanted)
                for role, wanted in (*REGION_PERMISSIONS.items(),
                                     *ORGANISATION_PERMISSIONS.items())}
-    for holder in {id(user): user, id(real): real}.values():
-        holder.__dict__.setdefault("_pos_granted_ids", {}).update(
-            {role: ids for role, ids in granted.items()
-             if role not in holder.__dict__["_pos_granted_ids"]})
+    policy.prime(user, _role_names(current), granted)
     # Django's ModelBackend's caches (`has_perm`): the groups' permissions remembered, the
     # user's own read with the state.
     if not hasattr(user, "_perm_cache"):
@@ -245,8 +234,9 @@ def prime(user) -> None:
 
 def staff_region_ids(user) -> tuple[int, ...] | None:
     """The regions where the user holds any staff grant, as
-    `cms.permissions.policy.staff_region_ids` answers (None for a superuser: all)."""
-    if user.is_superuser:
+    `cms.permissions.policy.staff_region_ids` answers (None for a superuser or a national
+    operator: all)."""
+    if user.is_superuser or policy.is_national_operator(user):
         return None
     return state(user).region_ids
 

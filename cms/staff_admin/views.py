@@ -7,6 +7,7 @@ download are written to the audit trail.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import chain
 
 from django import forms
@@ -108,6 +109,14 @@ def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None
     forms, comment_form = action_forms(request, appeal, bound)
     events = list(appeal.events.select_related("actor").order_by("created_at", "pk"))
     tz = appeal.region.tzinfo
+    # The citizen's name is contact data too: unnamed in the timeline for those who may
+    # not see it (a national operator, unless the region shares it).
+    may_see_contacts = appeal_policy.may_see_contacts(request.user, appeal)
+    timeline = [describe_event(event, tz) for event in events]
+    if not may_see_contacts:
+        timeline = [replace(entry, who=_("Citizen"))
+                    if event.actor_id and event.actor_id == appeal.citizen_id else entry
+                    for event, entry in zip(events, timeline, strict=True)]
     context = {
         "appeal": appeal,
         "page_title": _("Message %(number)s") % {"number": appeal.number},
@@ -115,7 +124,7 @@ def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None
         "time_left": time_left(appeal),
         "forms": forms,
         "comment_form": comment_form,
-        "timeline": [describe_event(event, tz) for event in events],
+        "timeline": timeline,
         "redirects": [e for e in events
                       if e.kind == EventKind.ADDRESSEE_CHANGED and e.data.get("redirect")],
         "answers": appeal.answers.select_related("author", "decided_by")
@@ -123,7 +132,8 @@ def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None
         "postponements": appeal.postponements.select_related("author", "decided_by"),
         "clarifications": appeal.clarifications.select_related("asked_by"),
         "citizen_files": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
-        "show_contact": show_contact,
+        "show_contact": show_contact and may_see_contacts,
+        "may_see_contacts": may_see_contacts,
         "panels": plugin_panels(appeal, request),
         "unsent": unsent,
     }
@@ -133,7 +143,8 @@ def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None
 def appeal_detail(request, pk):
     shell.prime(request.user)  # before the policy asks the user's roles
     appeal = get_appeal(request, pk)
-    show_contact = request.GET.get("contact") == "1"
+    show_contact = (request.GET.get("contact") == "1"
+                    and appeal_policy.may_see_contacts(request.user, appeal))
     if show_contact:
         audit.record(kind=AuditKind.VIEW_PERSONAL_DATA, what=_("Citizen's contact data"),
                      actor=request.user, appeal=appeal)

@@ -14,6 +14,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from . import shell
 from . import urls as message_urls
 from .dashboard import QueuesPanel
+from .national import national_menu_item, national_urls
 from .oversight import OversightGroup, oversight_urls
 from .queues import QueuesGroup
 from .reference import ReferenceGroup
@@ -69,3 +70,16 @@ def without_the_cms_promotions(request, menu_items):
 def staff_admin_css():
     return format_html('<link rel="stylesheet" href="{}">',
                        static("staff_admin/admin.css"))
+
+
+# --- the national view (cms/staff_admin/national.py) ---------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_national_urls():
+    return national_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_national_menu_item():
+    return national_menu_item()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cms import regiontime
 from cms.models import Appeal, AppealEvent
 from cms.models.appeals import OPEN_STATUSES
+from cms.permissions.public import public_appeals
 from cms.portal.history import public_lines, shows_deadline
 
 from .errors import ApiError
@@ -35,15 +36,11 @@ MAX_RESULTS = 1000
 MAX_PAGE = 1_000_000
 
 
-def visible_appeals(region) -> QuerySet[Appeal]:
-    """The messages of `region` the API lists: all of them, with no personal data shown
-    to anyone but the integration that filed a message (see `request_entry`)."""
-    return Appeal.objects.filter(region=region)
-
-
 def listing_queryset(region) -> QuerySet[Appeal]:
     public_events = AppealEvent.objects.filter(is_public=True).order_by("created_at", "pk")
-    return (visible_appeals(region)
+    # Which messages: the permission policy's public answer; which of their fields: see
+    # `request_entry` (no personal data but to the integration that filed a message).
+    return (public_appeals(region)
             .select_related("subcategory__category", "organisation",
                             "open311_filing__integration")
             .prefetch_related(Prefetch("events", queryset=public_events,

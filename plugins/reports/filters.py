@@ -39,10 +39,11 @@ from cms.models import (
     Subcategory,
     Territory,
 )
-from cms.permissions.policy import scope, staff_region_ids, user_roles
+from cms.permissions.policy import reading_roles, roles_q, staff_region_ids
 
 # The roles that read reports: curators over their regions, heads over their organisations
-# (superusers hold every role). Moderators, coordinators and executors work queues.
+# (superusers hold every role; a national operator reads as a curator of every region).
+# Moderators, coordinators and executors work queues.
 REPORT_ROLES = frozenset({Role.CURATOR, Role.HEAD})
 DEFAULT_DAYS = 30
 DEFAULT_ZONE = "Europe/Moscow"
@@ -56,18 +57,14 @@ class Step:
 
 
 def may_see_reports(user) -> bool:
-    return bool(user_roles(user) & REPORT_ROLES)
+    return bool(reading_roles(user) & REPORT_ROLES)
 
 
 def visible_q(user) -> Q:
     """The messages `user` may report on, as a condition on Appeal's field names: the
-    policy's scopes of the reporting roles OR-ed (as `appeals_for_roles` does), in the
-    regions where the reports plugin is on."""
-    combined: Q | None = None
-    for role in sorted(REPORT_ROLES & user_roles(user)):
-        found = scope(user, role)
-        if found is not None:
-            combined = found if combined is None else combined | found
+    policy's answer for the reporting roles (`roles_q`), in the regions where the
+    reports plugin is on."""
+    combined = roles_q(user, REPORT_ROLES)
     if combined is None:
         return Q(pk__in=[])
     return combined & Q(region_id__in=enabled_region_ids("reports"))
