@@ -21,6 +21,8 @@ CORE_TASKS = {
         "cms.notifications.tasks.retry_pending_notifications_task", 10),
     "pos: sweep held uploads": ("cms.submission.held_uploads.sweep_held_uploads_task", 60),
     "pos: sweep rate limit counters": ("cms.submission.ratelimit.sweep_rate_counters_task", 60),
+    "pos: anonymise personal data": ("cms.retention.tasks.anonymise_personal_data_task",
+                                     24 * 60),
 }
 
 

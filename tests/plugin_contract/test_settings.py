@@ -13,6 +13,7 @@ from cms.kernel.plugins import build_plugin_manager, hookimpl
 from cms.models import Region, RegionWorkflowSettings, Role
 from cms.models.region_settings import check_region_settings_models
 from cms.staff_admin.region_settings import settings_models_for
+from cms.retention.models import RetentionSettings
 from plugins.fasttrack.models import FastTrackSettings
 from plugins.routing.models import RoutingSettings, WidgetPolicy
 from tests import factories
@@ -21,6 +22,7 @@ from tests.workflow.builders import demo_staff, other_region, staff_member
 
 SECTION = re.compile(r'data-settings-section="([\w-]+)"')
 CORE = "cms-regionworkflowsettings"
+RETENTION = "retention-retentionsettings"
 ROUTING = "routing-routingsettings"
 FASTTRACK = "fasttrack-fasttracksettings"
 RATING = "rating-ratingsettings"
@@ -34,6 +36,7 @@ def page_url(region) -> str:
 def every_section(**overrides) -> dict:
     data = {
         f"{CORE}-clarification_days": "5",
+        f"{RETENTION}-personal_data_retention_days": "3650",
         f"{ROUTING}-widget_policy": WidgetPolicy.ALWAYS,
         f"{FASTTRACK}-postponement_cap_days": "20",
         f"{FASTTRACK}-warning_lead_hours": "12",
@@ -65,7 +68,7 @@ def test_the_page_has_a_section_per_enabled_plugin_with_the_models_title(editor,
     response, queries = get_counting(editor, page_url(demo))
     page = response.content.decode()
     assert response.status_code == 200
-    assert SECTION.findall(page) == [CORE, ROUTING, FASTTRACK, RATING, EXAMPLE]
+    assert SECTION.findall(page) == [CORE, RETENTION, ROUTING, FASTTRACK, RATING, EXAMPLE]
     # Russian by default: each section is titled by its model's verbose name.
     for model in (RegionWorkflowSettings, RoutingSettings, FastTrackSettings):
         title = str(model._meta.verbose_name)
@@ -83,6 +86,7 @@ def test_every_section_is_saved_together(editor, demo):
     response = editor.post(page_url(demo), every_section())
     assert response.status_code == 302
     assert RegionWorkflowSettings.for_region(demo).clarification_days == 5
+    assert RetentionSettings.for_region(demo).personal_data_retention_days == 3650
     assert RoutingSettings.for_region(demo).widget_policy == WidgetPolicy.ALWAYS
     deadlines = FastTrackSettings.for_region(demo)
     assert (deadlines.postponement_cap_days, deadlines.warning_lead_hours,
@@ -115,7 +119,7 @@ def test_a_plugin_switched_off_has_no_section_and_keeps_its_row(editor, demo):
     demo.disabled_plugins = ["example", "fasttrack", "rating"]
     demo.save(update_fields=["disabled_plugins"])
     page = editor.get(page_url(demo)).content.decode()
-    assert SECTION.findall(page) == [CORE, ROUTING]
+    assert SECTION.findall(page) == [CORE, RETENTION, ROUTING]
     response = editor.post(page_url(demo), every_section(**{f"{EXAMPLE}-greeting": "x"}))
     assert response.status_code == 302
     assert ExampleSettings.for_region(demo).greeting == "Hi"
@@ -162,11 +166,12 @@ class ExtraSettingsPlugin:
 
 def test_hook_region_settings_models(demo):
     pm = build_plugin_manager(default_plugins=(), load_entry_points=False)
-    assert settings_models_for(demo, pm) == [RegionWorkflowSettings]
+    core = [RegionWorkflowSettings, RetentionSettings]
+    assert settings_models_for(demo, pm) == core
     pm.register(ExtraSettingsPlugin(), name="extra-settings")
-    assert settings_models_for(demo, pm) == [RegionWorkflowSettings, ExampleSettings]
+    assert settings_models_for(demo, pm) == [*core, ExampleSettings]
     demo.disabled_plugins = ["extra-settings"]
-    assert settings_models_for(demo, pm) == [RegionWorkflowSettings]
+    assert settings_models_for(demo, pm) == core
 
 
 def test_a_region_without_a_row_reads_the_defaults_and_saves_nothing(demo):
