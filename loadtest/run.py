@@ -1,13 +1,13 @@
 """`bash scripts/loadtest [--minutes 10] [--faults|--no-faults] [--rate 8]`: the load
 (and fault) run of issue 16, from nothing to the printed report.
 
-It starts the run's own PostgreSQL cluster (fresh databases for the stack and for the
-identity provider), the development OpenID Connect provider as a process of its own with
-the run's citizens, and the stack (scripts/stack) on its own port, directory, Redis and
-SMTP sink; seeds the demo region; runs locust headless with the mixed profile (and the
-fault steps, at fixed points of the run); waits for the worker queue to drain; checks
-what the database and the SMTP sink hold; prints the report (also in
-var/loadtest/out/report.txt) and exits 1 when a check failed.
+It starts the run's own PostgreSQL cluster (the stack's and the identity provider's
+databases; new ones with --fresh), the development OpenID Connect provider as a process
+of its own with the run's citizens, and the stack (scripts/stack) on its own port,
+directory, Redis and SMTP sink; seeds the demo region; runs locust headless with the
+mixed profile (and the fault steps, at fixed points of the run); waits for the worker
+queue to drain; checks what the database and the SMTP sink hold; prints the report
+(also in var/loadtest/out/report.txt) and exits 1 when a check failed.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="seconds to wait for the queue to drain (default 120, or 660 "
                              "with faults: a delivery that failed waits for the outbox's "
                              "10-minute sweep)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="drop the stack's and the provider's databases first")
     parser.add_argument("--keep-running", action="store_true",
                         help="leave the stack, the provider and PostgreSQL running")
     return parser.parse_args(argv)
@@ -87,7 +89,7 @@ def read_jsonl(path: Path) -> list[dict]:
             if line.strip()]
 
 
-def fresh_start(layout: Layout) -> None:
+def fresh_start(layout: Layout, fresh: bool) -> None:
     if layout.env_file.exists():
         services.stack_command(layout, "stop")
     services.stop_idp(layout)
@@ -96,8 +98,10 @@ def fresh_start(layout: Layout) -> None:
     shutil.rmtree(layout.mail_dir, ignore_errors=True)
     (layout.stack_dir / "dump.rdb").unlink(missing_ok=True)
     services.start_postgres(layout)
-    services.recreate_database(layout, layout.stack_database_url)
-    services.recreate_database(layout, layout.idp_database_url)
+    # A database kept from an earlier run only saves the migrations: the checks look
+    # at this run's markers and at what was written since it started.
+    services.ensure_database(layout.stack_database_url, fresh)
+    services.ensure_database(layout.idp_database_url, fresh)
 
 
 def stop_everything(layout: Layout) -> None:
@@ -117,7 +121,7 @@ def main(argv: list[str]) -> int:
     services.log(f"run {run_id}: {citizens} citizens, {args.staff_per_role} staff per role, "
                  f"{WIDGET_VISITORS} widget visitors, {args.minutes:g} min, "
                  f"faults {'on' if args.faults else 'off'}")
-    fresh_start(layout)
+    fresh_start(layout, args.fresh)
     password = secrets.token_urlsafe(12)
     services.log("the identity provider: migrate, citizens, serve")
     services.start_idp(layout, citizens, password)

@@ -83,12 +83,18 @@ def stop_postgres(layout: Layout) -> None:
         pg_ctl(layout, "stop", "-m", "fast")
 
 
-def recreate_database(layout: Layout, url: str) -> None:
+def ensure_database(url: str, fresh: bool) -> None:
+    """Create the database (dropping it first when `fresh`)."""
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
-                   check=True)
-    subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    if fresh:
+        subprocess.run(["psql", admin, "-qc",
+                        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
+    exists = subprocess.run(["psql", admin, "-tAc",
+                             f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 # --- processes ----------------------------------------------------------------------------
