@@ -248,7 +248,8 @@ class PortalFile(RegionConfigFile):
             return
         page = page.specific
         current = page_entry(page)
-        changed = [name for name in wanted if current[name] != wanted[name]]
+        changed = [name for name in PAGE_SPEC
+                   if name in wanted and current[name] != wanted[name]]
         if not page.live:
             changed.append("live")
         if not changed:

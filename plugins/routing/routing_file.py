@@ -2,8 +2,9 @@
 
 Rules are matched to the database by their `code`, so loading the same file again changes
 nothing, and a rule renamed in the file is a new rule. Rules in the database that the file
-does not name are left alone (an editor may have added them in the admin); the load checks
-that, together with the file's rules, they still leave no tie.
+does not name are left alone (an editor may have added them in the admin) and listed as
+existing only in the database; `load_region --prune` deletes them. The load checks that,
+together with the file's rules, they still leave no tie.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from django.db.models import Count
 
 from cms.models import Category, Channel, Organisation, Subcategory, Territory
-from cms.regionconfig.files import Problem, RegionConfigError, RegionConfigFile
+from cms.regionconfig.files import Problem, RegionConfigError, RegionConfigFile, Stray
 from cms.regionconfig.schema import check_object, check_unique
 from cms.regionconfig.upsert import upsert
 
@@ -185,6 +186,14 @@ class RoutingFile(RegionConfigFile):
                 for rule in rules
             ],
         }
+
+    def strays(self, region, data):
+        """Rules the file does not name (an editor's, or dropped from the file): listed,
+        and removable (a message's history names its rule by code, not by the row)."""
+        named = {rule["code"] for rule in data["rules"]}
+        return [Stray("routing rule", rule.code, remove=rule.delete)
+                for rule in RoutingRule.objects.filter(region=region).order_by("code")
+                if rule.code not in named]
 
 
 def _export_order(rule: RoutingRule) -> tuple:
