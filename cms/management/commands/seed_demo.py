@@ -62,9 +62,11 @@ class Command(BaseCommand):
         citizen.save(update_fields=["password"])
         seed_demo_messages(region)
         if settings.POS_DEV_IDP:  # the stand-in's app is installed only then
-            from cms.accounts.devprovider.demo import ensure_demo_client
+            from cms.accounts.devprovider.demo import DEMO_REDIRECT_URIS, ensure_demo_client
 
-            ensure_demo_client()
+            # Citizens log in on each region's portal: each site is a callback address.
+            ensure_demo_client(redirect_uris=(
+                *DEMO_REDIRECT_URIS, f"{second.site.root_url}/accounts/callback/"))
         admin, _ = User.objects.get_or_create(
             username=DEMO_ADMIN,
             defaults={"email": "admin@demo-oblast.example", "is_staff": True,
