@@ -4,6 +4,7 @@ the citizen's old address; the staff and citizen pages show the marker."""
 
 from __future__ import annotations
 
+import html
 import logging
 
 import pytest
@@ -232,3 +233,17 @@ def test_the_citizens_page_shows_the_marker(demo, client):
     assert "Квартира:</strong> " + mark() in page
     assert "кв. 12" not in page and "Петров_паспорт" not in page
     assert page.count(mark()) == 2  # the answer and the file's name
+
+
+def test_the_platform_operator_reads_the_run_in_the_audit_trail(demo, client):
+    closed_message(citizen(), years_ago(6))
+    anonymise_personal_data(region_code="demo")
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("operator", password="pw"))
+    page = client.get("/admin/oversight/audit/").content.decode()
+    record = retention_records().get()
+    assert record.what in page
+    detail = html.unescape(
+        client.get(f"/admin/oversight/audit/inspect/{record.pk}/").content.decode())
+    assert '"messages": 1' in detail and '"region": "demo"' in detail
