@@ -50,7 +50,15 @@ class MultipleFileField(forms.FileField):
 
 
 class InMemoryChoiceIterator(forms.models.ModelChoiceIterator):
-    """The field's objects as choices, from the list in hand (no query)."""
+    """The field's objects as choices, from the list in hand (no query, and no queryset
+    built: Django's iterator reads `field.queryset` when it is made)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -67,22 +75,35 @@ class InMemoryChoiceIterator(forms.models.ModelChoiceIterator):
 
 class InMemoryChoiceField(forms.ModelChoiceField):
     """A model choice among objects already read (the page's `form_choices`): showing and
-    cleaning it costs no query. `queryset` still names the same rows, lazily, for code
-    that filters it."""
+    cleaning it costs no query. `queryset` still names the same rows, for code that
+    filters it; it is built the first time it is asked for (a submit never asks)."""
 
     iterator = InMemoryChoiceIterator
     objects: tuple = ()
     _by_pk: dict = {}  # noqa: RUF012 (replaced per instance by offer())
+    model = None
+    _make_queryset = None
 
-    def offer(self, queryset, objects) -> None:
+    def offer(self, model, make_queryset, objects) -> None:
+        """Offer `objects` (instances of `model`); `make_queryset()` names them in SQL."""
+        self.model = model
         self.objects = tuple(objects)
         self._by_pk = {str(obj.pk): obj for obj in self.objects}
-        self.queryset = queryset  # also resets the widget's choices
+        self._make_queryset = make_queryset
+        self._queryset = None
+        self.widget.choices = self.choices
+
+    def _get_queryset(self):
+        if self._queryset is None and self._make_queryset is not None:
+            self._queryset = self._make_queryset()
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, self.queryset.model):
+        if self.model is not None and isinstance(value, self.model):
             value = value.pk
         obj = self._by_pk.get(str(value))
         if obj is None:
@@ -184,15 +205,18 @@ class AppealForm(forms.Form):
         region = page.region
         categories = choices.categories
         self.fields["category"].offer(
-            Category.objects.filter(pk__in=[category.pk for category in categories]),
+            Category,
+            lambda: Category.objects.filter(pk__in=[category.pk for category in categories]),
             categories)
         self.fields["territory"].offer(
-            Territory.objects.filter(region=region).order_by("path")
+            Territory,
+            lambda: Territory.objects.filter(region=region).order_by("path")
             if region else Territory.objects.none(),
             choices.territories)
         chosen = self._chosen_category()
         self.fields["subcategory"].offer(
-            self._subcategories_for(chosen),
+            Subcategory,
+            lambda: self._subcategories_for(chosen),
             choices.subcategories.get(chosen.pk, ()) if chosen is not None else ())
         # Only a key that came back from the citizen can have files held under it.
         self.form_key = self._posted_form_key()

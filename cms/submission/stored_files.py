@@ -33,11 +33,14 @@ class FileWrites:
 
 
 @contextmanager
-def atomic_with_files():
-    """`transaction.atomic()` that also deletes the files saved in it if it fails."""
+def atomic_with_files(*, savepoint: bool = True):
+    """`transaction.atomic()` that also deletes the files saved in it if it fails.
+
+    `savepoint=False` inside an open transaction adds no savepoint: a failure then
+    rolls back the whole transaction (the caller's block is the unit of work)."""
     writes = FileWrites()
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             yield writes
     except BaseException:
         writes.delete_all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -60,7 +61,9 @@ def do_submit_appeal(
         extra_answers=form.extra_answers(),
         idempotency_key=data["idempotency_key"],
     )
-    with atomic_with_files() as writes:
+    # Inside the portal's transaction (`serve_submission`) no savepoint of its own: any
+    # failure here rolls that whole transaction back, and the files with it.
+    with atomic_with_files(savepoint=False) as writes:
         appeal, created = do_register_appeal(new)
         if created:
             for clean in data.get("files") or []:
@@ -138,7 +141,27 @@ def serve_submission(
     if request.method == "POST" and REFRESH in request.POST:
         form = form_from_post(page, request)
     elif request.method == "POST":
-        verdict = check_submission_rate(request)
+        form = AppealForm(request.POST, request.FILES, page=page, citizen=request.user)
+        # Checked first: the form needs no database (its choices are the page's, in
+        # memory), so the transaction below holds the counters' rows no longer than
+        # the registration needs them.
+        valid = form.is_valid()
+        appeal = None
+        # The attempt is counted and the message registered in one transaction, one
+        # commit: every post is still counted (valid or not, refused or not), and a
+        # post that fails with an error leaves neither message nor count behind.
+        with transaction.atomic():
+            verdict = check_submission_rate(request)
+            if verdict.allowed and valid:
+                channel = (
+                    Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
+                )
+                appeal, _created = do_submit_appeal(
+                    form=form,
+                    citizen=request.user,
+                    channel=channel,
+                    widget_organisation=widget_organisation,
+                )
         if not verdict.allowed:
             base = (
                 "portal/frame_base.html" if widget_organisation else "portal/base.html"
@@ -151,17 +174,7 @@ def serve_submission(
             )
             response["Retry-After"] = str(verdict.retry_after)
             return strict_csp(response)
-        form = AppealForm(request.POST, request.FILES, page=page, citizen=request.user)
-        if form.is_valid():
-            channel = (
-                Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
-            )
-            appeal, _created = do_submit_appeal(
-                form=form,
-                citizen=request.user,
-                channel=channel,
-                widget_organisation=widget_organisation,
-            )
+        if appeal is not None:
             url = (
                 confirmation_url(appeal)
                 if confirmation_url

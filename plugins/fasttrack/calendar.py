@@ -52,8 +52,13 @@ def _russian_calendar() -> holidays.HolidayBase:
     return holidays.RU()
 
 
+@lru_cache(maxsize=8192)
 def russian_working_day(day: date) -> bool:
-    """The Russian production calendar: weekends, public holidays and transfers."""
+    """The Russian production calendar: weekends, public holidays and transfers.
+
+    Remembered per date for the process (a deadline walks a month of days, several
+    times per message): the answer for a date is fixed by the installed `holidays`
+    package, which only changes with a restart. 8,192 dates are about 22 years."""
     return _russian_calendar().is_working_day(day)
 
 
