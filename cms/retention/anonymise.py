@@ -31,6 +31,7 @@ record per region (and one for the accounts) with its counts.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -92,6 +93,12 @@ class RunCounts:
     files: int = 0
     letters: int = 0
     accounts: int = 0
+    # False when the run stopped at its time limit with work left (the next run goes on).
+    complete: bool = True
+
+
+def _out_of_time(stop_at: float | None) -> bool:
+    return stop_at is not None and time.monotonic() >= stop_at
 
 
 # --- messages ----------------------------------------------------------------------------
@@ -183,9 +190,11 @@ def _batches(queryset, batch_size: int):
 
 
 def anonymise_region(region: Region, *, now: datetime | None = None, dry_run: bool = False,
-                     batch_size: int = BATCH_SIZE) -> RunCounts:
+                     batch_size: int = BATCH_SIZE, stop_at: float | None = None
+                     ) -> RunCounts:
     """Anonymise the region's due messages, batch by batch; one audit record at the end
-    (none in a dry run, which only counts the messages)."""
+    (none in a dry run, which only counts the messages). With `stop_at` (a
+    `time.monotonic()` value) it stops after the batch that reaches it."""
     now = now or timezone.now()
     total = RunCounts()
     for number, pks in enumerate(_batches(due_messages(region, now), batch_size), 1):
@@ -198,6 +207,10 @@ def anonymise_region(region: Region, *, now: datetime | None = None, dry_run: bo
         total.letters += counts.letters
         logger.info("Retention: region %s, batch %d: %d messages anonymised (%d so far).",
                     region.code, number, counts.messages, total.messages)
+        # A short batch was the last one: nothing is left for another run.
+        if len(pks) == batch_size and _out_of_time(stop_at):
+            total.complete = False
+            break
     if not dry_run:
         _record(gettext_lazy("Personal data anonymised in the region %(region)s"),
                 {"region": region.code, "retention_days": retention_days(region),
@@ -253,7 +266,8 @@ def _anonymise_account_batch(pks: list[int], now: datetime) -> int:
 
 
 def anonymise_accounts(*, now: datetime | None = None, dry_run: bool = False,
-                       batch_size: int = BATCH_SIZE) -> RunCounts:
+                       batch_size: int = BATCH_SIZE, stop_at: float | None = None
+                       ) -> RunCounts:
     now = now or timezone.now()
     total = RunCounts()
     for number, pks in enumerate(_batches(due_accounts(now), batch_size), 1):
@@ -262,6 +276,9 @@ def anonymise_accounts(*, now: datetime | None = None, dry_run: bool = False,
         if not dry_run:
             logger.info("Retention: accounts, batch %d: %d anonymised (%d so far).",
                         number, done, total.accounts)
+            if len(pks) == batch_size and _out_of_time(stop_at):
+                total.complete = False
+                break
     if not dry_run:
         _record(gettext_lazy("Citizen accounts anonymised"),
                 {"retention_days": account_retention_days(), **asdict(total)})
@@ -275,20 +292,38 @@ def _record(what, data: dict, region: Region | None = None) -> None:
 
 
 def anonymise_personal_data(*, region_code: str | None = None, dry_run: bool = False,
-                            now: datetime | None = None,
-                            batch_size: int = BATCH_SIZE) -> dict[str, RunCounts]:
+                            now: datetime | None = None, batch_size: int = BATCH_SIZE,
+                            time_limit: float | None = None) -> dict[str, RunCounts]:
     """The whole run: every region (or one), then the accounts (only on a whole run: an
-    account is not one region's). Returns the counts by region code, "accounts" last."""
+    account is not one region's). Returns the counts by region code, "accounts" last.
+
+    With `time_limit` (seconds) the run stops after the batch that reaches it and leaves
+    the rest to the next run: a region's first run over years of closed messages must
+    not outlive the worker's task timeout. Every scope run gets its audit record; the
+    scopes not reached are absent from the result (`is_complete` says so)."""
     now = now or timezone.now()
+    stop_at = None if time_limit is None else time.monotonic() + time_limit
     regions = Region.objects.order_by("code")
     if region_code is not None:
         regions = regions.filter(code=region_code)
         if not regions.exists():
             raise Region.DoesNotExist(region_code)
-    result = {region.code: anonymise_region(region, now=now, dry_run=dry_run,
-                                            batch_size=batch_size)
-              for region in regions}
+    result: dict[str, RunCounts] = {}
+    for region in regions:
+        result[region.code] = anonymise_region(region, now=now, dry_run=dry_run,
+                                               batch_size=batch_size, stop_at=stop_at)
+        # Stopped inside this region: the next run starts again from the first region,
+        # whose finished work costs one empty query, so every run moves on by a batch.
+        if not result[region.code].complete:
+            return result
     if region_code is None:
         result["accounts"] = anonymise_accounts(now=now, dry_run=dry_run,
-                                                batch_size=batch_size)
+                                                batch_size=batch_size, stop_at=stop_at)
     return result
+
+
+def is_complete(result: dict[str, RunCounts], region_code: str | None = None) -> bool:
+    """Whether a run's result covers everything it was asked to do."""
+    wanted = {region_code} if region_code else {
+        *Region.objects.values_list("code", flat=True), "accounts"}
+    return wanted <= result.keys() and all(counts.complete for counts in result.values())

@@ -247,3 +247,24 @@ def test_the_platform_operator_reads_the_run_in_the_audit_trail(demo, client):
     detail = html.unescape(
         client.get(f"/admin/oversight/audit/inspect/{record.pk}/").content.decode())
     assert '"messages": 1' in detail and '"region": "demo"' in detail
+
+
+def test_a_run_stops_at_its_time_limit_and_the_task_goes_on(demo, monkeypatch):
+    from cms.retention import anonymise, tasks
+    from cms.retention.anonymise import is_complete
+
+    messages = [closed_message(citizen(), years_ago(6)) for _ in range(5)]
+    first = anonymise_personal_data(region_code="demo", batch_size=2, time_limit=0)
+    assert (first["demo"].messages, first["demo"].complete) == (2, False)
+    assert not is_complete(first, "demo")
+    assert retention_records().get().data["complete"] is False
+
+    # The task enqueues itself again until done (inline here: the tests' cluster is sync).
+    monkeypatch.setattr(tasks, "TIME_LIMIT_SECONDS", 0)
+    monkeypatch.setattr(anonymise, "BATCH_SIZE", 2)
+    outcome = tasks.anonymise_personal_data_task()
+    assert outcome["demo"]["messages"] == 2  # its own run; the continuations did the rest
+    assert Appeal.objects.filter(pk__in=[m.pk for m in messages],
+                                 citizen_snapshot__has_key="anonymised_at").count() == 5
+    assert [record.data["messages"] for record in retention_records().order_by("pk")] == [
+        2, 2, 1]
