@@ -4,7 +4,8 @@ What goes and what stays:
 
 - A message closed or rejected longer ago than its region's period (the time of its last
   status change; `RetentionSettings`, five years by default) loses the citizen's contact
-  snapshot: the name and the phone become the marker «обезличено», the e-mail address is
+  snapshot: the name and the phone become the marker («обезличено»: `MARKER` in the
+  installation's language, since it is stored), the e-mail address is
   removed (every notification path skips an empty address, so nothing can be sent to it
   again, even if a curator reopens the message), and `anonymised_at` says when. Text
   answers to the page's extra questions become the marker too (regions ask there for a
@@ -16,7 +17,8 @@ What goes and what stays:
   ratings stay: they are the message itself and what the reports and open data count.
   The text is the substance the answer responds to; cutting names out of free text
   cannot be done reliably, so it is kept as the archived appeal is.
-- A citizen account with no message still in work and no activity (a login, or a message
+- A citizen account with no message still in work (anything not closed or rejected,
+  an answer waiting for its rating included) and no activity (a login, or a message
   filed for them through the API) for the longest period any region sets is anonymised
   in place, never deleted (its messages point at it): name, e-mail, phone and the
   identity provider's subject go, and it can no longer log in. The same person logging
@@ -24,8 +26,10 @@ What goes and what stays:
 
 Everything runs in batches of `BATCH_SIZE` rows, each in its own short transaction, and
 picks up only what is not anonymised yet: a run that stops half-way is finished by the
-next one, and running twice changes nothing the second time. Each run writes one audit
-record per region (and one for the accounts) with its counts.
+next one, and running twice changes nothing the second time. The scheduled task gives a
+run a time limit inside the worker's task timeout and enqueues itself again when it
+reaches it. Each run writes one audit record per region (and one for the accounts) with
+its counts.
 """
 
 from __future__ import annotations
