@@ -59,6 +59,14 @@ def delivering(process: psutil.Process, smtp_port: int) -> bool:
         return False
 
 
+def claimed_notifications(layout: Layout) -> str:
+    """The outbox rows some worker has claimed and not yet recorded as sent."""
+    return subprocess.run(
+        ["psql", layout.stack_database_url, "-tAc",
+         "SELECT string_agg(id::text, ', ') FROM cms_notification WHERE state = 'sending'"],
+        capture_output=True, text=True, check=False).stdout.strip()
+
+
 def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
     before = {pid: len(children) for pid, children in qcluster_processes(layout).items()}
     deadline = time.monotonic() + 60
@@ -81,6 +89,8 @@ def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
     process.send_signal(signal.SIGKILL)
     result.notes.append(f"SIGKILL to worker pid {process.pid} of cluster {main_pid} while "
                         "it was connected to the SMTP sink")
+    result.notes.append("outbox rows claimed (sending) right after the kill: "
+                        f"{claimed_notifications(layout) or 'none'}")
     respawned = None
     for _ in range(120):
         now = qcluster_processes(layout).get(main_pid, [])

@@ -132,12 +132,16 @@ def run_unit(layout: Layout, unit: str, name: str) -> int:
     exec_start = next(line.split("=", 1)[1] for line in rendered.read_text().splitlines()
                       if line.startswith("ExecStart="))
     env = {**os.environ, **read_env_file(layout.env_file)}
-    logfile = open(layout.stack_dir / "log" / f"{name}.log", "ab")  # noqa: SIM115
-    process = subprocess.Popen(shlex.split(exec_start), cwd=ROOT, env=env,
-                               stdout=logfile, stderr=logfile, stdin=subprocess.DEVNULL,
-                               start_new_session=True)
-    (layout.stack_dir / "run" / f"{name}.pid").write_text(f"{process.pid}\n")
-    return process.pid
+    logfile = layout.stack_dir / "log" / f"{name}.log"
+    # Started by a shell that exits at once: the process belongs to init, which reaps it
+    # when scripts/stack stops it (a child of this run would stay a zombie, "running").
+    started = subprocess.run(
+        ["bash", "-c", f"setsid {exec_start} >>{shlex.quote(str(logfile))} 2>&1 "
+                       "</dev/null & echo $!"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    pid = int(started.stdout.strip())
+    (layout.stack_dir / "run" / f"{name}.pid").write_text(f"{pid}\n")
+    return pid
 
 
 def health(layout: Layout) -> int:
