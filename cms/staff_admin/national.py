@@ -139,8 +139,9 @@ def rollup(user, since: date, until: date, now=None) -> list[RegionFigures]:
     """Every region's figures, in name order (three queries whatever their number)."""
     now = now or timezone.now()
     regions = list(Region.objects.order_by("name"))
-    reporting = [region.pk for region in regions if REPORTS_PLUGIN in plugin_names()
-                 and is_enabled(REPORTS_PLUGIN, region)]
+    installed = REPORTS_PLUGIN in plugin_names()
+    reporting = [region.pk for region in regions
+                 if installed and is_enabled(REPORTS_PLUGIN, region)]
     core = core_figures(user, [region.pk for region in regions], now)
     compliance = compliance_figures(user, reporting, since, until, now)
     out = []
@@ -167,7 +168,13 @@ def national_view(request):
         raise PermissionDenied
     since, until = period(request.GET, regiontime.today(regiontime.staff_zone(request.user)))
     rows = rollup(request.user, since, until)
+    facts_at = None
+    if any(row.compliance is not None for row in rows):
+        from plugins.reports.facts import refreshed_at
+
+        facts_at = refreshed_at()  # the deadline report says the same of its figures
     return TemplateResponse(request, "staff_admin/national/rollup.html", {
+        "facts_at": facts_at,
         "page_title": _("Regions"),
         "rows": rows,
         "since": since,
