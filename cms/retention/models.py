@@ -26,8 +26,9 @@ class RetentionSettings(RegionSettings):
         validators=[MinValueValidator(MIN_RETENTION_DAYS),
                     MaxValueValidator(MAX_RETENTION_DAYS)],
         help_text=_("Counted from when a message is closed or rejected. After that the "
-                    "citizen's name, e-mail and phone on the message are replaced by "
-                    "\u201canonymised\u201d; the message, its history and the figures stay."),
+                    "citizen's name and phone on the message are replaced by "
+                    "\u201canonymised\u201d and the e-mail address is removed; the "
+                    "message, its history and the figures stay."),
     )
 
     class Meta:

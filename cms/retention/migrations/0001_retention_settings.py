@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='RetentionSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('personal_data_retention_days', models.PositiveIntegerField(default=1826, help_text="Counted from when a message is closed or rejected. After that the citizen's name, e-mail and phone on the message are replaced by “anonymised”; the message, its history and the figures stay.", validators=[django.core.validators.MinValueValidator(365), django.core.validators.MaxValueValidator(27375)], verbose_name="keep citizens' contact data for (days)")),
+                ('personal_data_retention_days', models.PositiveIntegerField(default=1826, help_text="Counted from when a message is closed or rejected. After that the citizen's name and phone on the message are replaced by “anonymised” and the e-mail address is removed; the message, its history and the figures stay.", validators=[django.core.validators.MinValueValidator(365), django.core.validators.MaxValueValidator(27375)], verbose_name="keep citizens' contact data for (days)")),
                 ('region', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='retention_settings', to='cms.region', verbose_name='region')),
             ],
             options={
