@@ -258,7 +258,14 @@ class Staff(HttpUser):
             if answer.status_code in (302, 409):
                 answer.success()
             else:
-                answer.failure(f"{answer.status_code}")
+                answer.failure(f"{answer.status_code}: {page_error(answer.text)}")
+
+
+def page_error(html: str) -> str:
+    """The first error the page shows (why an action was refused), for the report."""
+    found = BeautifulSoup(html or "", "html.parser").select_one(
+        ".errorlist, [role=alert], .error-message, .help-critical")
+    return " ".join(found.get_text(" ").split())[:120] if found else ""
 
 
 def first_option(form, name: str, label: str | None = None) -> str:
