@@ -8,9 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cms.models import Appeal
+from cms.staff_admin.core_queues import overdue_q
 from cms.staff_admin.national import rollup
 from cms.staff_admin.queues import registered_queues
 from plugins.reports.facts import refresh
+from plugins.reports.measures import late_q
 from plugins.reports.filters import ReportFilters, report_scope
 from plugins.reports.registry import get_report
 from tests.workflow.builders import demo_staff, fresh
@@ -78,10 +81,27 @@ def test_each_figure_links_to_the_regions_list(client, national, demo):
     assert f'href="/admin/queues/overdue/?region={second.pk}"' in html
     assert f"/admin/reports/deadlines/?region={second.pk}" in html
     assert f"region={second.pk}&amp;since=" in html and "measure=late" in html
-    # The list behind a figure opens for the national operator and counts the same.
+    # The lists behind the figures open for the national operator, with the region's
+    # messages the figure counts and no other region's.
     row = next(r for r in rollup(national, *period()) if r.region == second)
-    listing = client.get(row.links["late"])
-    assert listing.status_code == 200
+    now = timezone.now()
+    theirs = Appeal.objects.filter(region=second)
+    expected = {
+        "messages": set(theirs.values_list("number", flat=True)),
+        "overdue": set(theirs.filter(overdue_q(now)).values_list("number", flat=True)),
+        "late": set(theirs.filter(late_q()).values_list("number", flat=True)),
+    }
+    assert (len(expected["messages"]), len(expected["overdue"]), len(expected["late"])) == (
+        row.messages, row.overdue, row.compliance["late"])
+    others = set(Appeal.objects.exclude(region=second).values_list("number", flat=True))
+    for key, numbers in expected.items():
+        listing = client.get(row.links[key])
+        assert listing.status_code == 200, key
+        html = listing.content.decode()
+        assert all(number in html for number in numbers), key
+        assert not any(number in html for number in theirs.exclude(
+            number__in=numbers).values_list("number", flat=True)), key
+        assert not any(number in html for number in others), key
 
 
 def test_others_may_not_open_the_national_view(client, demo):
