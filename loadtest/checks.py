@@ -35,7 +35,9 @@ class Check:
         head = f"[{'ok' if self.ok else 'FAILED'}] {self.name}: {self.summary}"
         return [head, *(f"    {problem}" for problem in self.problems[:limit])] + (
             [f"    … and {len(self.problems) - limit} more"]
-            if len(self.problems) > limit else [])
+            if len(self.problems) > limit
+            else []
+        )
 
 
 def marker_of(text: str) -> str | None:
@@ -57,28 +59,46 @@ def check_submissions(attempts: list[dict], appeals: list[dict]) -> Check:
     for attempt in successes:
         found = messages_by_marker.get(attempt["marker"], [])
         if not found:
-            problems.append(f"lost: {attempt['marker']} was answered as registered "
-                            "but no message carries it")
+            problems.append(
+                f"lost: {attempt['marker']} was answered as registered "
+                "but no message carries it"
+            )
         elif len(found) > 1:
-            problems.append(f"duplicated: {attempt['marker']} is in "
-                            f"{len(found)} messages ({', '.join(a['number'] for a in found)})")
+            problems.append(
+                f"duplicated: {attempt['marker']} is in "
+                f"{len(found)} messages ({', '.join(a['number'] for a in found)})"
+            )
         elif found[0]["public_id"] != attempt.get("public_id"):
-            problems.append(f"mismatch: {attempt['marker']} was answered with "
-                            f"{attempt.get('public_id')} but is message "
-                            f"{found[0]['public_id']}")
+            problems.append(
+                f"mismatch: {attempt['marker']} was answered with "
+                f"{attempt.get('public_id')} but is message "
+                f"{found[0]['public_id']}"
+            )
     attempted = {attempt["marker"]: attempt["outcome"] for attempt in attempts}
     for mark, found in messages_by_marker.items():
         if mark in succeeded:
             continue
         outcome = attempted.get(mark)
-        how = (f"its request was answered {outcome}" if outcome is not None
-               else "no request recorded it")
-        problems.append(f"without a success: message {found[0]['number']} ({mark}); {how}")
-    summary = (f"{len(successes)} successful submissions, {len(appeals)} messages with a "
-               f"marker; attempts by outcome: "
-               + ", ".join(f"{key}: {count}" for key, count in sorted(outcomes.items())))
-    return Check("every successful submission has exactly one message, and no message "
-                 "exists without a success", not problems, summary, problems)
+        how = (
+            f"its request was answered {outcome}"
+            if outcome is not None
+            else "no request recorded it"
+        )
+        problems.append(
+            f"without a success: message {found[0]['number']} ({mark}); {how}"
+        )
+    summary = (
+        f"{len(successes)} successful submissions, {len(appeals)} messages with a "
+        f"marker; attempts by outcome: "
+        + ", ".join(f"{key}: {count}" for key, count in sorted(outcomes.items()))
+    )
+    return Check(
+        "every successful submission has exactly one message, and no message "
+        "exists without a success",
+        not problems,
+        summary,
+        problems,
+    )
 
 
 def read_letter(raw: bytes) -> dict:
@@ -104,7 +124,9 @@ def read_maildir(path: Path) -> list[dict]:
 
 
 def normalise(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+    return "\n".join(
+        line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n")
+    )
 
 
 def letter_key(to: str, subject: str) -> tuple[str, str]:
@@ -114,12 +136,15 @@ def letter_key(to: str, subject: str) -> tuple[str, str]:
 def check_notifications(rows: list[dict], letters: list[dict]) -> Check:
     """`rows`: the outbox rows of the run, {"id", "email", "subject", "body", "state",
     "attempts"}; `letters`: what the SMTP sink kept (`read_maildir`)."""
-    by_id = Counter(letter["notification_id"] for letter in letters
-                    if letter["notification_id"])
-    by_content = Counter(letter_key(letter["to"], letter["subject"])
-                         for letter in letters if not letter["notification_id"])
-    rows_by_content = Counter(letter_key(row["email"], row["subject"])
-                              for row in rows)
+    by_id = Counter(
+        letter["notification_id"] for letter in letters if letter["notification_id"]
+    )
+    by_content = Counter(
+        letter_key(letter["to"], letter["subject"])
+        for letter in letters
+        if not letter["notification_id"]
+    )
+    rows_by_content = Counter(letter_key(row["email"], row["subject"]) for row in rows)
     states = Counter(row["state"] for row in rows)
     problems = []
     once = 0
@@ -127,9 +152,13 @@ def check_notifications(rows: list[dict], letters: list[dict]) -> Check:
         key = letter_key(row["email"], row["subject"])
         # Rows with the same recipient and subject (none in this profile) share their
         # letters evenly, so two such rows with two letters count once each.
-        delivered = by_id.get(str(row["id"]), 0) + by_content.get(key, 0) / rows_by_content[key]
-        label = f"notification {row['id']} ({row['subject']!r} to {row['email']}, " \
-                f"{row['state']}, {row['attempts']} attempts)"
+        delivered = (
+            by_id.get(str(row["id"]), 0) + by_content.get(key, 0) / rows_by_content[key]
+        )
+        label = (
+            f"notification {row['id']} ({row['subject']!r} to {row['email']}, "
+            f"{row['state']}, {row['attempts']} attempts)"
+        )
         if delivered == 1 and row["state"] == "sent":
             once += 1
         elif delivered == 1:
@@ -145,36 +174,54 @@ def check_notifications(rows: list[dict], letters: list[dict]) -> Check:
             if letter["notification_id"] not in known_ids:
                 problems.append(f"a letter for no outbox row: {letter['file']}")
         elif key not in rows_by_content:
-            problems.append(f"a letter for no outbox row: {letter['file']} "
-                            f"({letter['subject']!r} to {letter['to']})")
-    summary = (f"{len(rows)} outbox rows ("
-               + ", ".join(f"{state}: {count}" for state, count in sorted(states.items()))
-               + f"), {len(letters)} letters in the sink, {once} delivered exactly once; "
-               f"{sum(1 for row in rows if row['attempts'] > 1)} needed more than one "
-               "attempt")
-    return Check("every notification delivered exactly once to the SMTP sink",
-                 not problems, summary, problems)
+            problems.append(
+                f"a letter for no outbox row: {letter['file']} "
+                f"({letter['subject']!r} to {letter['to']})"
+            )
+    summary = (
+        f"{len(rows)} outbox rows ("
+        + ", ".join(f"{state}: {count}" for state, count in sorted(states.items()))
+        + f"), {len(letters)} letters in the sink, {once} delivered exactly once; "
+        f"{sum(1 for row in rows if row['attempts'] > 1)} needed more than one "
+        "attempt"
+    )
+    return Check(
+        "every notification delivered exactly once to the SMTP sink",
+        not problems,
+        summary,
+        problems,
+    )
 
 
 def check_no_server_errors(errors: list[dict], requests: int) -> Check:
     """`errors`: every answer of 500 or more, and every request that got no answer."""
     server = [error for error in errors if error["status"] >= 500]
     unanswered = [error for error in errors if error["status"] == 0]
-    by_name = Counter(f"{error['name']} -> {error['status'] or error['error']}"
-                      for error in errors)
+    by_name = Counter(
+        f"{error['name']} -> {error['status'] or error['error']}" for error in errors
+    )
     problems = [f"{count} × {what}" for what, count in by_name.most_common()]
-    return Check("zero 5xx", not server and not unanswered,
-                 f"{len(server)} answers of 5xx and {len(unanswered)} requests without an "
-                 f"answer, of {requests} requests", problems)
+    return Check(
+        "zero 5xx",
+        not server and not unanswered,
+        f"{len(server)} answers of 5xx and {len(unanswered)} requests without an "
+        f"answer, of {requests} requests",
+        problems,
+    )
 
 
 def check_drained(drain: dict) -> Check:
     """`drain`: {"queued", "pending", "sending", "seconds", "timeout"} after the wait."""
     ok = drain["queued"] == 0 and drain["pending"] == 0
-    state = (f"broker queue {drain['queued']}, outbox pending {drain['pending']}, "
-             f"sending {drain['sending']}")
-    summary = (f"drained {drain['seconds']:.0f} s after the load ({state})" if ok
-               else f"not drained after {drain['timeout']:.0f} s ({state})")
+    state = (
+        f"broker queue {drain['queued']}, outbox pending {drain['pending']}, "
+        f"sending {drain['sending']}"
+    )
+    summary = (
+        f"drained {drain['seconds']:.0f} s after the load ({state})"
+        if ok
+        else f"not drained after {drain['timeout']:.0f} s ({state})"
+    )
     return Check("the worker queue drained at the end", ok, summary)
 
 

@@ -30,7 +30,9 @@ def drain(since: datetime, timeout: float) -> dict:
             "seconds": time.monotonic() - started,
             "timeout": timeout,
         }
-        if (state["queued"] == 0 and state["pending"] == 0) or state["seconds"] > timeout:
+        if (state["queued"] == 0 and state["pending"] == 0) or state[
+            "seconds"
+        ] > timeout:
             return state
         time.sleep(2)
 
@@ -47,16 +49,28 @@ def collect(run: str, since_ts: float, timeout: float) -> dict:
     appeals = [
         {"marker": marker_of(text), "public_id": str(public_id), "number": number}
         for public_id, number, text in Appeal.objects.filter(
-            text__contains=f"[loadtest {run} ").values_list("public_id", "number", "text")
+            text__contains=f"[loadtest {run} "
+        ).values_list("public_id", "number", "text")
     ]
     rows = []
-    for notification in (Notification.objects.filter(created_at__gte=since)
-                         .select_related("appeal__region").order_by("pk").iterator()):
+    for notification in (
+        Notification.objects.filter(created_at__gte=since)
+        .select_related("appeal__region")
+        .order_by("pk")
+        .iterator()
+    ):
         subject, body = render(notification)
-        rows.append({"id": notification.pk, "email": notification.email,
-                     "subject": subject, "body": body, "state": notification.state,
-                     "attempts": notification.attempts,
-                     "template": notification.template})
+        rows.append(
+            {
+                "id": notification.pk,
+                "email": notification.email,
+                "subject": subject,
+                "body": body,
+                "state": notification.state,
+                "attempts": notification.attempts,
+                "template": notification.template,
+            }
+        )
     return {"drain": drained, "appeals": appeals, "notifications": rows}
 
 

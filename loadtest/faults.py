@@ -53,8 +53,10 @@ def qcluster_processes(layout: Layout) -> dict[int, list[psutil.Process]]:
 
 def delivering(process: psutil.Process, smtp_port: int) -> bool:
     try:
-        return any(conn.raddr and conn.raddr.port == smtp_port
-                   for conn in process.net_connections(kind="tcp"))
+        return any(
+            conn.raddr and conn.raddr.port == smtp_port
+            for conn in process.net_connections(kind="tcp")
+        )
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         return False
 
@@ -62,13 +64,22 @@ def delivering(process: psutil.Process, smtp_port: int) -> bool:
 def claimed_notifications(layout: Layout) -> str:
     """The outbox rows some worker has claimed and not yet recorded as sent."""
     return subprocess.run(
-        ["psql", layout.stack_database_url, "-tAc",
-         "SELECT string_agg(id::text, ', ') FROM cms_notification WHERE state = 'sending'"],
-        capture_output=True, text=True, check=False).stdout.strip()
+        [
+            "psql",
+            layout.stack_database_url,
+            "-tAc",
+            "SELECT string_agg(id::text, ', ') FROM cms_notification WHERE state = 'sending'",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
 
 
 def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
-    before = {pid: len(children) for pid, children in qcluster_processes(layout).items()}
+    before = {
+        pid: len(children) for pid, children in qcluster_processes(layout).items()
+    }
     deadline = time.monotonic() + 60
     victim = None
     while victim is None and time.monotonic() < deadline:
@@ -82,25 +93,37 @@ def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
         else:
             time.sleep(0.005)
     if victim is None:
-        result.notes.append("no worker was connected to the SMTP sink within 60 s: "
-                            "nothing killed")
+        result.notes.append(
+            "no worker was connected to the SMTP sink within 60 s: nothing killed"
+        )
         return
     main_pid, process = victim
     process.send_signal(signal.SIGKILL)
-    result.notes.append(f"SIGKILL to worker pid {process.pid} of cluster {main_pid} while "
-                        "it was connected to the SMTP sink")
-    result.notes.append("outbox rows claimed (sending) right after the kill: "
-                        f"{claimed_notifications(layout) or 'none'}")
+    result.notes.append(
+        f"SIGKILL to worker pid {process.pid} of cluster {main_pid} while "
+        "it was connected to the SMTP sink"
+    )
+    result.notes.append(
+        "outbox rows claimed (sending) right after the kill: "
+        f"{claimed_notifications(layout) or 'none'}"
+    )
     respawned = None
     for _ in range(120):
         now = qcluster_processes(layout).get(main_pid, [])
-        alive = [child for child in now if child.pid != process.pid and child.is_running()]
+        alive = [
+            child for child in now if child.pid != process.pid and child.is_running()
+        ]
         if len(alive) >= before.get(main_pid, 0):
-            respawned = [child.pid for child in alive if child.create_time() > result.started]
+            respawned = [
+                child.pid for child in alive if child.create_time() > result.started
+            ]
             break
         time.sleep(0.25)
-    result.notes.append(f"the cluster's sentinel started a new worker: {respawned}"
-                        if respawned else "no new worker within 30 s")
+    result.notes.append(
+        f"the cluster's sentinel started a new worker: {respawned}"
+        if respawned
+        else "no new worker within 30 s"
+    )
 
 
 def smtp_outage(layout: Layout, result: FaultResult, seconds: float) -> None:
@@ -122,29 +145,54 @@ def restart_redis(layout: Layout, result: FaultResult) -> None:
     run = layout.stack_dir / "run"
     pid = services.pid_of(run / "redis.pid")
     if pid is None:
-        result.notes.append("the stack's own Redis was not running (is it the machine's?): "
-                            "not restarted")
+        result.notes.append(
+            "the stack's own Redis was not running (is it the machine's?): "
+            "not restarted"
+        )
         return
     began = time.monotonic()
-    subprocess.run(["redis-cli", "-p", str(layout.redis_port), "shutdown"],
-                   capture_output=True, check=False)
+    subprocess.run(
+        ["redis-cli", "-p", str(layout.redis_port), "shutdown"],
+        capture_output=True,
+        check=False,
+    )
     try:
         psutil.Process(pid).wait(30)
     except psutil.NoSuchProcess:
         pass
     # The command line scripts/stack starts it with (redis rewrites its own argv, so the
     # running process cannot tell it).
-    subprocess.run(["redis-server", "--bind", "127.0.0.1", "--port", str(layout.redis_port),
-                    "--daemonize", "yes", "--pidfile", str(run / "redis.pid"),
-                    "--dir", str(layout.stack_dir),
-                    "--logfile", str(layout.stack_dir / "log" / "redis.log")], check=True)
+    subprocess.run(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(layout.redis_port),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(run / "redis.pid"),
+            "--dir",
+            str(layout.stack_dir),
+            "--logfile",
+            str(layout.stack_dir / "log" / "redis.log"),
+        ],
+        check=True,
+    )
     for _ in range(100):
-        if subprocess.run(["redis-cli", "-p", str(layout.redis_port), "ping"],
-                          capture_output=True).returncode == 0:
+        if (
+            subprocess.run(
+                ["redis-cli", "-p", str(layout.redis_port), "ping"], capture_output=True
+            ).returncode
+            == 0
+        ):
             break
         time.sleep(0.1)
-    result.notes.append(f"Redis (pid {pid}) shut down (saving its data) and answered "
-                        f"again after {time.monotonic() - began:.1f} s")
+    result.notes.append(
+        f"Redis (pid {pid}) shut down (saving its data) and answered "
+        f"again after {time.monotonic() - began:.1f} s"
+    )
 
 
 def restart_postgres(layout: Layout, result: FaultResult) -> None:
@@ -153,7 +201,9 @@ def restart_postgres(layout: Layout, result: FaultResult) -> None:
     result.notes.append(f"pg_ctl restart -m fast took {time.monotonic() - began:.1f} s")
 
 
-def schedule(minutes: float, ramp: float, smtp_seconds: float) -> list[tuple[float, str]]:
+def schedule(
+    minutes: float, ramp: float, smtp_seconds: float
+) -> list[tuple[float, str]]:
     """(seconds after the load started, fault) for a run of `minutes` after `ramp`."""
     span = minutes * 60
     return [
@@ -164,8 +214,13 @@ def schedule(minutes: float, ramp: float, smtp_seconds: float) -> list[tuple[flo
     ]
 
 
-def run_faults(layout: Layout, started: float, plan: list[tuple[float, str]],
-               smtp_seconds: float, stop: threading.Event) -> list[FaultResult]:
+def run_faults(
+    layout: Layout,
+    started: float,
+    plan: list[tuple[float, str]],
+    smtp_seconds: float,
+    stop: threading.Event,
+) -> list[FaultResult]:
     steps = {
         "kill": kill_worker_while_delivering,
         "stop": lambda layout, result: smtp_outage(layout, result, smtp_seconds),
@@ -183,10 +238,14 @@ def run_faults(layout: Layout, started: float, plan: list[tuple[float, str]],
         try:
             step(layout, result)
         except Exception as error:  # noqa: BLE001 - a failed step is reported, not fatal
-            result.notes.append(f"the step itself failed: {type(error).__name__}: {error}")
+            result.notes.append(
+                f"the step itself failed: {type(error).__name__}: {error}"
+            )
         result.ended = time.time()
         result.recovered_in = services.wait_healthy(layout, RECOVERY_TIMEOUT)
-        services.log(f"fault done: {name}: {'; '.join(result.notes)}; /health/ 200 after "
-                     f"{result.recovered_in}")
+        services.log(
+            f"fault done: {name}: {'; '.join(result.notes)}; /health/ 200 after "
+            f"{result.recovered_in}"
+        )
         results.append(result)
     return results

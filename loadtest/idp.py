@@ -27,13 +27,24 @@ def prepare(count: int, password: str, callback_url: str) -> None:
 
     User = get_user_model()
     hashed = make_password(password)
-    existing = set(User.objects.filter(username__startswith="loadcit-")
-                   .values_list("username", flat=True))
-    User.objects.bulk_create([
-        User(username=citizen_username(i), email=citizen_email(i), password=hashed,
-             first_name="Нагрузка", last_name=f"Тест {i}")
-        for i in range(count) if citizen_username(i) not in existing
-    ])
+    existing = set(
+        User.objects.filter(username__startswith="loadcit-").values_list(
+            "username", flat=True
+        )
+    )
+    User.objects.bulk_create(
+        [
+            User(
+                username=citizen_username(i),
+                email=citizen_email(i),
+                password=hashed,
+                first_name="Нагрузка",
+                last_name=f"Тест {i}",
+            )
+            for i in range(count)
+            if citizen_username(i) not in existing
+        ]
+    )
     User.objects.filter(username__startswith="loadcit-").update(password=hashed)
     ensure_demo_client(redirect_uris=(callback_url,), citizen_username="")
 

@@ -78,8 +78,15 @@ def record(kind: str, **fields) -> None:
 
 
 @events.request.add_listener
-def remember_server_errors(request_type, name, response_time, response_length, response=None,
-                           exception=None, **kwargs):
+def remember_server_errors(
+    request_type,
+    name,
+    response_time,
+    response_length,
+    response=None,
+    exception=None,
+    **kwargs,
+):
     """Every 5xx and every failed connection, with its time (the faults' windows)."""
     global _server_errors
     status = getattr(response, "status_code", 0) or 0
@@ -87,10 +94,17 @@ def remember_server_errors(request_type, name, response_time, response_length, r
         return
     if _server_errors is None:
         _server_errors = open(OUT / "server_errors.jsonl", "a", encoding="utf-8")  # noqa: SIM115
-    _server_errors.write(json.dumps({
-        "t": time.time(), "name": f"{request_type} {name}", "status": status,
-        "error": str(exception)[:200] if exception else "",
-    }) + "\n")
+    _server_errors.write(
+        json.dumps(
+            {
+                "t": time.time(),
+                "name": f"{request_type} {name}",
+                "status": status,
+                "error": str(exception)[:200] if exception else "",
+            }
+        )
+        + "\n"
+    )
     _server_errors.flush()
 
 
@@ -150,21 +164,33 @@ class Citizen(HttpUser):
     def log_in(self):
         """The authorisation code flow, one named request per hop."""
         client = self.client
-        answer = client.get("/accounts/login/?next=/my/", allow_redirects=False,
-                            name="GET /accounts/login/")
+        answer = client.get(
+            "/accounts/login/?next=/my/",
+            allow_redirects=False,
+            name="GET /accounts/login/",
+        )
         authorize = answer.headers.get("Location", "")
         answer = client.get(authorize, allow_redirects=False, name="idp GET authorize")
         sign_in = urljoin(authorize, answer.headers.get("Location", ""))
         answer = client.get(sign_in, name="idp GET sign-in")
         data, _action = form_data(answer.text)
         data.update(username=citizen_username(self.index), password=CITIZEN_PASSWORD)
-        answer = client.post(sign_in, data=data, allow_redirects=False,
-                             name="idp POST sign-in", headers={"Referer": sign_in})
+        answer = client.post(
+            sign_in,
+            data=data,
+            allow_redirects=False,
+            name="idp POST sign-in",
+            headers={"Referer": sign_in},
+        )
         again = urljoin(sign_in, answer.headers.get("Location", ""))
         answer = client.get(again, allow_redirects=False, name="idp GET authorize")
         callback = answer.headers.get("Location", "")
-        with client.get(callback, allow_redirects=False, name="GET /accounts/callback/",
-                        catch_response=True) as answer:
+        with client.get(
+            callback,
+            allow_redirects=False,
+            name="GET /accounts/callback/",
+            catch_response=True,
+        ) as answer:
             if answer.status_code == 302 and answer.headers.get("Location") == "/my/":
                 self.logged_in = True
                 answer.success()
@@ -191,22 +217,42 @@ class Citizen(HttpUser):
             return
         mark = marker()
         text = f"Яма на проезжей части у дома 5, глубина около 20 см. {mark}"
-        data.update(category=PLAN["category"], subcategory=PLAN["subcategory"],
-                    territory=PLAN["territory"], address="ул. Ленина, 5", text=text,
-                    consent="on")
+        data.update(
+            category=PLAN["category"],
+            subcategory=PLAN["subcategory"],
+            territory=PLAN["territory"],
+            address="ул. Ленина, 5",
+            text=text,
+            consent="on",
+        )
         files = {"files": ("pothole.jpg", PHOTO, "image/jpeg")}
-        with self.client.post(url, data=data, files=files, allow_redirects=False,
-                              name=f"POST {label} form", catch_response=True,
-                              headers={"Referer": urljoin(self.host, url)}) as answer:
+        with self.client.post(
+            url,
+            data=data,
+            files=files,
+            allow_redirects=False,
+            name=f"POST {label} form",
+            catch_response=True,
+            headers={"Referer": urljoin(self.host, url)},
+        ) as answer:
             location = answer.headers.get("Location", "")
             found = re.search(r"/([0-9a-f-]{36})/", location)
             if answer.status_code == 302 and found:
-                record("submission", marker=mark, outcome="success",
-                       public_id=found.group(1), channel=label)
+                record(
+                    "submission",
+                    marker=mark,
+                    outcome="success",
+                    public_id=found.group(1),
+                    channel=label,
+                )
                 answer.success()
             else:
-                record("submission", marker=mark, outcome=str(answer.status_code),
-                       channel=label)
+                record(
+                    "submission",
+                    marker=mark,
+                    outcome=str(answer.status_code),
+                    channel=label,
+                )
                 if answer.status_code == 429:
                     answer.failure("429: rate limited")
                 elif answer.status_code < 500:
@@ -224,14 +270,19 @@ class Staff(HttpUser):
         answer = self.client.get("/admin/login/", name="GET /admin/login/")
         data, _action = form_data(answer.text)
         data.update(username=self.role, password=account["password"])
-        self.client.post("/admin/login/", data=data, allow_redirects=False,
-                         name="POST /admin/login/",
-                         headers={"Referer": urljoin(self.host, "/admin/login/")})
+        self.client.post(
+            "/admin/login/",
+            data=data,
+            allow_redirects=False,
+            name="POST /admin/login/",
+            headers={"Referer": urljoin(self.host, "/admin/login/")},
+        )
 
     @task
     def work_the_queue(self):
-        answer = self.client.get(f"/admin/queues/{self.queue}/",
-                                 name=f"GET queue {self.queue}")
+        answer = self.client.get(
+            f"/admin/queues/{self.queue}/", name=f"GET queue {self.queue}"
+        )
         messages = re.findall(r'href="(/admin/messages/\d+/)"', answer.text)
         if not messages:
             return
@@ -250,10 +301,14 @@ class Staff(HttpUser):
         form = BeautifulSoup(html, "html.parser").select_one(selector)
         for name, value in fields.items():
             data[f"{action}-{name}"] = value(form) if callable(value) else value
-        with self.client.post(urljoin(page, target or page), data=data,
-                              allow_redirects=False, name=f"POST {action}",
-                              catch_response=True,
-                              headers={"Referer": urljoin(self.host, page)}) as answer:
+        with self.client.post(
+            urljoin(page, target or page),
+            data=data,
+            allow_redirects=False,
+            name=f"POST {action}",
+            catch_response=True,
+            headers={"Referer": urljoin(self.host, page)},
+        ) as answer:
             # 409: a colleague acted on the message since the page was read (expected).
             if answer.status_code in (302, 409):
                 answer.success()
@@ -264,7 +319,8 @@ class Staff(HttpUser):
 def page_error(html: str) -> str:
     """The first error the page shows (why an action was refused), for the report."""
     found = BeautifulSoup(html or "", "html.parser").select_one(
-        ".errorlist, [role=alert], .error-message, .help-critical")
+        ".errorlist, [role=alert], .error-message, .help-critical"
+    )
     return " ".join(found.get_text(" ").split())[:120] if found else ""
 
 
@@ -285,9 +341,15 @@ class Moderator(Staff):
         if random.random() < 0.85:
             self.post_action(page, html, "pass_on", {"note": "Принято (нагрузка)"})
         else:
-            self.post_action(page, html, "reject", {
-                "reason": lambda form: first_option(form, "reject-reason"),
-                "reason_text": "Повтор (нагрузка)"})
+            self.post_action(
+                page,
+                html,
+                "reject",
+                {
+                    "reason": lambda form: first_option(form, "reject-reason"),
+                    "reason_text": "Повтор (нагрузка)",
+                },
+            )
 
 
 class Coordinator(Staff):
@@ -295,9 +357,16 @@ class Coordinator(Staff):
     role = "coordinator"
 
     def act(self, page, html):
-        self.post_action(page, html, "assign_executor", {
-            "executor": lambda form: first_option(form, "assign_executor-executor",
-                                                  "Соколов")})
+        self.post_action(
+            page,
+            html,
+            "assign_executor",
+            {
+                "executor": lambda form: first_option(
+                    form, "assign_executor-executor", "Соколов"
+                )
+            },
+        )
 
 
 class Executor(Staff):
@@ -305,8 +374,12 @@ class Executor(Staff):
     role = "executor"
 
     def act(self, page, html):
-        self.post_action(page, html, "submit_answer",
-                         {"text": "Яму заделаем в течение недели (нагрузка)."})
+        self.post_action(
+            page,
+            html,
+            "submit_answer",
+            {"text": "Яму заделаем в течение недели (нагрузка)."},
+        )
 
 
 class WidgetVisitor(HttpUser):
@@ -319,4 +392,3 @@ class WidgetVisitor(HttpUser):
     def load_the_widget(self):
         self.client.get("/widget/pos-widget.js", name="GET widget script")
         self.client.get(PLAN["widget_url"], name="GET widget form (anonymous)")
-

@@ -37,27 +37,60 @@ WIDGET_VISITORS = 2
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="scripts/loadtest", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--minutes", type=float, default=10,
-                        help="minutes of load after the citizens' first round (default 10)")
-    parser.add_argument("--faults", action=argparse.BooleanOptionalAction, default=True,
-                        help="run the fault steps during the load (default: yes)")
-    parser.add_argument("--rate", type=float, default=8,
-                        help="submissions per second to offer (default 8: ten times the "
-                             "national peak, about 500 a minute)")
-    parser.add_argument("--staff-per-role", type=int, default=2,
-                        help="moderators, coordinators and executors each (default 2)")
-    parser.add_argument("--smtp-outage", type=float, default=60,
-                        help="seconds the SMTP server is down (default 60)")
-    parser.add_argument("--drain-timeout", type=float, default=None,
-                        help="seconds to wait for the queue to drain (default 120, or 660 "
-                             "with faults: a delivery that failed waits for the outbox's "
-                             "10-minute sweep)")
-    parser.add_argument("--fresh", action="store_true",
-                        help="drop the stack's and the provider's databases first")
-    parser.add_argument("--keep-running", action="store_true",
-                        help="leave the stack, the provider and PostgreSQL running")
+    parser = argparse.ArgumentParser(
+        prog="scripts/loadtest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=10,
+        help="minutes of load after the citizens' first round (default 10)",
+    )
+    parser.add_argument(
+        "--faults",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the fault steps during the load (default: yes)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=8,
+        help="submissions per second to offer (default 8: ten times the "
+        "national peak, about 500 a minute)",
+    )
+    parser.add_argument(
+        "--staff-per-role",
+        type=int,
+        default=2,
+        help="moderators, coordinators and executors each (default 2)",
+    )
+    parser.add_argument(
+        "--smtp-outage",
+        type=float,
+        default=60,
+        help="seconds the SMTP server is down (default 60)",
+    )
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=None,
+        help="seconds to wait for the queue to drain (default 120, or 660 "
+        "with faults: a delivery that failed waits for the outbox's "
+        "10-minute sweep)",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop the stack's and the provider's databases first",
+    )
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="leave the stack, the provider and PostgreSQL running",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,15 +111,22 @@ class LoadSampler(threading.Thread):
 
     def summary(self) -> dict:
         loads = self.loads or [os.getloadavg()[0]]
-        return {"min": min(loads), "mean": statistics.mean(loads), "max": max(loads),
-                "cpu": statistics.mean(self.cpu) if self.cpu else 0.0}
+        return {
+            "min": min(loads),
+            "mean": statistics.mean(loads),
+            "max": max(loads),
+            "cpu": statistics.mean(self.cpu) if self.cpu else 0.0,
+        }
 
 
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def fresh_start(layout: Layout, fresh: bool) -> None:
@@ -118,9 +158,11 @@ def main(argv: list[str]) -> int:
     drain_timeout = args.drain_timeout or (660 if args.faults else 120)
     run_id = f"r{int(time.time()):x}"
 
-    services.log(f"run {run_id}: {citizens} citizens, {args.staff_per_role} staff per role, "
-                 f"{WIDGET_VISITORS} widget visitors, {args.minutes:g} min, "
-                 f"faults {'on' if args.faults else 'off'}")
+    services.log(
+        f"run {run_id}: {citizens} citizens, {args.staff_per_role} staff per role, "
+        f"{WIDGET_VISITORS} widget visitors, {args.minutes:g} min, "
+        f"faults {'on' if args.faults else 'off'}"
+    )
     fresh_start(layout, args.fresh)
     password = secrets.token_urlsafe(12)
     services.log("the identity provider: migrate, citizens, serve")
@@ -144,11 +186,27 @@ def main(argv: list[str]) -> int:
     }
     # The citizens start within one pacing period (the ramp); the run lasts --minutes more.
     duration = int(CITIZEN_PACING + args.minutes * 60)
-    command = [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "loadtest" /
-               "locustfile.py"), "--headless", "-u", str(users), "-r", "50",
-               "-t", f"{duration}s", "--host", layout.stack_url,
-               "--csv", str(layout.out / "locust"), "--only-summary",
-               "--stop-timeout", "30", "--loglevel", "WARNING"]
+    command = [
+        str(ROOT / ".venv" / "bin" / "locust"),
+        "-f",
+        str(ROOT / "loadtest" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        "50",
+        "-t",
+        f"{duration}s",
+        "--host",
+        layout.stack_url,
+        "--csv",
+        str(layout.out / "locust"),
+        "--only-summary",
+        "--stop-timeout",
+        "30",
+        "--loglevel",
+        "WARNING",
+    ]
     sampler = LoadSampler()
     sampler.start()
     stop = threading.Event()
@@ -156,14 +214,18 @@ def main(argv: list[str]) -> int:
     started = time.time()
     services.log(f"locust: {users} users for {duration} s")
     with open(layout.out / "locust.log", "wb") as locust_log:
-        locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=locust_log,
-                                  stderr=subprocess.STDOUT)
+        locust = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=locust_log, stderr=subprocess.STDOUT
+        )
         fault_thread = None
         if args.faults:
             plan = faults.schedule(args.minutes, CITIZEN_PACING, args.smtp_outage)
-            fault_thread = threading.Thread(target=lambda: fault_results.extend(
-                faults.run_faults(layout, started, plan, args.smtp_outage, stop)),
-                daemon=True)
+            fault_thread = threading.Thread(
+                target=lambda: fault_results.extend(
+                    faults.run_faults(layout, started, plan, args.smtp_outage, stop)
+                ),
+                daemon=True,
+            )
             fault_thread.start()
         locust.wait()
     stop.set()
@@ -172,32 +234,51 @@ def main(argv: list[str]) -> int:
     sampler.stop.set()
     load = sampler.summary()
 
-    services.log(f"load over; waiting up to {drain_timeout:.0f} s for the queue to drain")
-    services.stack_python(layout, "-m", "loadtest.collect", run_id, str(started),
-                          str(drain_timeout), str(layout.out / "collected.json"))
+    services.log(
+        f"load over; waiting up to {drain_timeout:.0f} s for the queue to drain"
+    )
+    services.stack_python(
+        layout,
+        "-m",
+        "loadtest.collect",
+        run_id,
+        str(started),
+        str(drain_timeout),
+        str(layout.out / "collected.json"),
+    )
     collected = json.loads((layout.out / "collected.json").read_text(encoding="utf-8"))
     attempts = read_jsonl(layout.out / "submissions.jsonl")
     errors = read_jsonl(layout.out / "server_errors.jsonl")
     rows = report.request_rows(layout.out / "locust_stats.csv")
-    total = next((int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated"),
-                 0)
+    total = next(
+        (int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated"), 0
+    )
     results = [
         checks.check_no_server_errors(errors, total),
         checks.check_submissions(attempts, collected["appeals"]),
-        checks.check_notifications(collected["notifications"],
-                                   checks.read_maildir(layout.mail_dir)),
+        checks.check_notifications(
+            collected["notifications"], checks.read_maildir(layout.mail_dir)
+        ),
         checks.check_drained(collected["drain"]),
     ]
     text = report.render(
-        settings=[f"run {run_id}: offered {args.rate:g} submissions/s ({citizens} citizens, "
-                  f"one submission each every {CITIZEN_PACING} s, one in five through the "
-                  f"widget, each with a 1600×1200 JPEG), {args.staff_per_role} moderators, "
-                  f"coordinators and executors (one action every 4 s each), "
-                  f"{WIDGET_VISITORS} widget visitors; {duration} s of load "
-                  f"({CITIZEN_PACING} s ramp + {args.minutes:g} min); faults "
-                  f"{'on' if args.faults else 'off'}"],
-        rows=rows, attempts=attempts, started=started, checks=results,
-        faults=fault_results if args.faults else None, errors=errors, load=load)
+        settings=[
+            f"run {run_id}: offered {args.rate:g} submissions/s ({citizens} citizens, "
+            f"one submission each every {CITIZEN_PACING} s, one in five through the "
+            f"widget, each with a 1600×1200 JPEG), {args.staff_per_role} moderators, "
+            f"coordinators and executors (one action every 4 s each), "
+            f"{WIDGET_VISITORS} widget visitors; {duration} s of load "
+            f"({CITIZEN_PACING} s ramp + {args.minutes:g} min); faults "
+            f"{'on' if args.faults else 'off'}"
+        ],
+        rows=rows,
+        attempts=attempts,
+        started=started,
+        checks=results,
+        faults=fault_results if args.faults else None,
+        errors=errors,
+        load=load,
+    )
     (layout.out / "report.txt").write_text(text, encoding="utf-8")
     print(text, flush=True)
     if not args.keep_running:

@@ -51,8 +51,10 @@ def seed(plan_path: str) -> dict:
     widget_page = SubmissionPage.objects.live().filter(offer_in_widget=True).first()
     organisation = Organisation.objects.get(region=region, code=WIDGET_ORGANISATION)
     plan = {
-        "staff": {name: {"password": password, "queue": queue}
-                  for name, queue in STAFF_QUEUES.items()},
+        "staff": {
+            name: {"password": password, "queue": queue}
+            for name, queue in STAFF_QUEUES.items()
+        },
         "general_url": general.get_url(None),
         "widget_url": f"{widget_page.get_url(None)}widget/{organisation.pk}/",
         "category": sub.category_id,

@@ -26,27 +26,50 @@ def log(message: str) -> None:
     print(f"loadtest: {message}", flush=True)
 
 
-# --- PostgreSQL ---------------------------------------------------------------------------
+# --- PostgreSQL -----------------------------------------------------------------------
+
 
 def pg_bin(name: str) -> str:
     """The newest Debian PostgreSQL's binaries (initdb and pg_ctl are not on PATH there)."""
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                      key=lambda path: int(path.parent.name))
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda path: int(path.parent.name),
+    )
     return str(versions[-1] / name) if versions else name
 
 
 def as_postgres(command: list[str]) -> list[str]:
     # PostgreSQL refuses to run as root: the cluster belongs to the postgres account then.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+    return (
+        ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+    )
 
 
 def pg_ctl(layout: Layout, action: str, *extra: str) -> None:
-    options = (f"-p {layout.pg_port} -k {layout.pg_data} -c listen_addresses=127.0.0.1 "
-               "-c max_connections=200")
-    subprocess.run(as_postgres([
-        pg_bin("pg_ctl"), "-D", str(layout.pg_data), "-l", str(layout.base / "pg.log"),
-        "-o", options, "-w", "-t", "60", action, *extra]), check=True,
-        stdout=subprocess.DEVNULL)
+    options = (
+        f"-p {layout.pg_port} -k {layout.pg_data} -c listen_addresses=127.0.0.1 "
+        "-c max_connections=200"
+    )
+    subprocess.run(
+        as_postgres(
+            [
+                pg_bin("pg_ctl"),
+                "-D",
+                str(layout.pg_data),
+                "-l",
+                str(layout.base / "pg.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                action,
+                *extra,
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def start_postgres(layout: Layout) -> None:
@@ -54,24 +77,45 @@ def start_postgres(layout: Layout) -> None:
     if not (layout.pg_data / "PG_VERSION").exists():
         layout.pg_data.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            subprocess.run(["chown", "-R", "postgres:postgres", str(layout.pg_data)],
-                           check=True)
+            subprocess.run(
+                ["chown", "-R", "postgres:postgres", str(layout.pg_data)], check=True
+            )
             (layout.base / "pg.log").touch()
-            subprocess.run(["chown", "postgres:postgres", str(layout.base / "pg.log")],
-                           check=True)
+            subprocess.run(
+                ["chown", "postgres:postgres", str(layout.base / "pg.log")], check=True
+            )
         log(f"initdb {layout.pg_data}")
-        subprocess.run(as_postgres([
-            pg_bin("initdb"), "-D", str(layout.pg_data), "-U", "postgres", "-A", "trust",
-            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]), check=True,
-            stdout=subprocess.DEVNULL)
+        subprocess.run(
+            as_postgres(
+                [
+                    pg_bin("initdb"),
+                    "-D",
+                    str(layout.pg_data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     if postgres_ready(layout):
         return
     pg_ctl(layout, "start")
 
 
 def postgres_ready(layout: Layout) -> bool:
-    return subprocess.run([pg_bin("pg_isready"), "-h", "127.0.0.1", "-p",
-                           str(layout.pg_port), "-q"]).returncode == 0
+    return (
+        subprocess.run(
+            [pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(layout.pg_port), "-q"]
+        ).returncode
+        == 0
+    )
 
 
 def restart_postgres(layout: Layout) -> None:
@@ -88,16 +132,22 @@ def ensure_database(url: str, fresh: bool) -> None:
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     if fresh:
-        subprocess.run(["psql", admin, "-qc",
-                        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
-    exists = subprocess.run(["psql", admin, "-tAc",
-                             f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-                            check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(
+            ["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+            check=True,
+        )
+    exists = subprocess.run(
+        ["psql", admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     if not exists:
         subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
-# --- processes ----------------------------------------------------------------------------
+# --- processes ------------------------------------------------------------------------
+
 
 def read_env_file(path: Path) -> dict[str, str]:
     env = {}
@@ -112,8 +162,14 @@ def stack_python(layout: Layout, *args: str, capture: bool = True) -> str:
     """Run the project's Python with the stack's environment (its production settings)."""
     env = {**os.environ, **read_env_file(layout.env_file)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    done = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True,
-                          capture_output=capture, text=True)
+    done = subprocess.run(
+        [PYTHON, *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
     return done.stdout if capture else ""
 
 
@@ -129,16 +185,28 @@ def run_unit(layout: Layout, unit: str, name: str) -> int:
     """Start a rendered systemd unit's ExecStart detached, as scripts/stack does (and as
     systemd's Restart= would)."""
     rendered = layout.stack_dir / "rendered" / unit
-    exec_start = next(line.split("=", 1)[1] for line in rendered.read_text().splitlines()
-                      if line.startswith("ExecStart="))
+    exec_start = next(
+        line.split("=", 1)[1]
+        for line in rendered.read_text().splitlines()
+        if line.startswith("ExecStart=")
+    )
     env = {**os.environ, **read_env_file(layout.env_file)}
     logfile = layout.stack_dir / "log" / f"{name}.log"
     # Started by a shell that exits at once: the process belongs to init, which reaps it
     # when scripts/stack stops it (a child of this run would stay a zombie, "running").
     started = subprocess.run(
-        ["bash", "-c", f"setsid {exec_start} >>{shlex.quote(str(logfile))} 2>&1 "
-                       "</dev/null & echo $!"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        [
+            "bash",
+            "-c",
+            f"setsid {exec_start} >>{shlex.quote(str(logfile))} 2>&1 "
+            "</dev/null & echo $!",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     pid = int(started.stdout.strip())
     (layout.stack_dir / "run" / f"{name}.pid").write_text(f"{pid}\n")
     return pid
@@ -181,15 +249,21 @@ def stack_environment(layout: Layout) -> dict[str, str]:
 
 def stack_command(layout: Layout, action: str) -> None:
     env = {**os.environ, **stack_environment(layout)}
-    subprocess.run(["bash", str(ROOT / "scripts" / "stack"), action], cwd=ROOT, env=env,
-                   check=True)
+    subprocess.run(
+        ["bash", str(ROOT / "scripts" / "stack"), action], cwd=ROOT, env=env, check=True
+    )
 
 
-# --- the identity provider ----------------------------------------------------------------
+# --- the identity provider ------------------------------------------------------------
+
 
 def idp_environment(layout: Layout) -> dict[str, str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loadtest.idp_settings",
-           "DATABASE_URL": layout.idp_database_url, "DATABASE_CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "loadtest.idp_settings",
+        "DATABASE_URL": layout.idp_database_url,
+        "DATABASE_CONN_MAX_AGE": "60",
+    }
     for name in ("REDIS_URL", "POS_OIDC_ISSUER", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     return env
@@ -199,17 +273,46 @@ def start_idp(layout: Layout, citizens: int, password: str) -> None:
     """Migrate the provider's database, give it the run's citizens, serve it."""
     stop_idp(layout)
     env = idp_environment(layout)
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                   env=env, check=True)
-    subprocess.run([PYTHON, "-m", "loadtest.idp", str(citizens), password,
-                    f"{layout.stack_url}/accounts/callback/"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "loadtest.idp",
+            str(citizens),
+            password,
+            f"{layout.stack_url}/accounts/callback/",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     pidfile = layout.base / "idp.pid"
     logfile = open(layout.base / "idp.log", "ab")  # noqa: SIM115
     subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{layout.idp_port}",
-         "--workers", "2", "--pid", str(pidfile), "--timeout", "60",
-         "pos_site.wsgi:application"],
-        cwd=ROOT, env=env, stdout=logfile, stderr=logfile, start_new_session=True)
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{layout.idp_port}",
+            "--workers",
+            "2",
+            "--pid",
+            str(pidfile),
+            "--timeout",
+            "60",
+            "pos_site.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=logfile,
+        stderr=logfile,
+        start_new_session=True,
+    )
     url = f"{layout.idp_url}/dev-idp/.well-known/openid-configuration"
     for _ in range(120):
         try:

@@ -52,15 +52,19 @@ def test_a_success_with_two_messages_is_duplicated():
 
 def test_a_message_whose_request_failed_is_without_a_success():
     # The server registered it, but the citizen's request got no answer (connection lost).
-    result = checks.check_submissions([attempt(MARK_C, "0")], [appeal(MARK_C, "u3", "N-3")])
+    result = checks.check_submissions(
+        [attempt(MARK_C, "0")], [appeal(MARK_C, "u3", "N-3")]
+    )
     assert not result.ok
     assert result.problems == [
-        f"without a success: message N-3 ({MARK_C}); its request was answered 0"]
+        f"without a success: message N-3 ({MARK_C}); its request was answered 0"
+    ]
 
 
 def test_a_success_answered_with_another_message_is_a_mismatch():
-    result = checks.check_submissions([attempt(MARK_A, public_id="u9")],
-                                      [appeal(MARK_A, "u1", "N-1")])
+    result = checks.check_submissions(
+        [attempt(MARK_A, public_id="u9")], [appeal(MARK_A, "u1", "N-1")]
+    )
     assert not result.ok and result.problems[0].startswith("mismatch:")
 
 
@@ -80,16 +84,29 @@ def deliver(maildir_path, to, subject, body="Текст письма.\n", notifi
 
 
 def row(pk, email, subject, state="sent", attempts=1):
-    return {"id": pk, "email": email, "subject": subject, "body": "Текст письма.\n",
-            "state": state, "attempts": attempts}
+    return {
+        "id": pk,
+        "email": email,
+        "subject": subject,
+        "body": "Текст письма.\n",
+        "state": state,
+        "attempts": attempts,
+    }
 
 
 def test_every_notification_delivered_once(tmp_path):
     deliver(tmp_path, "a@load.invalid", "Ваше сообщение 77-1 зарегистрировано")
     deliver(tmp_path, "moderator@demo.example", "Сообщение 77-1 в вашей очереди")
     result = checks.check_notifications(
-        [row(1, "a@load.invalid", "Ваше сообщение 77-1 зарегистрировано"),
-         row(2, "moderator@demo.example", "Сообщение 77-1 в вашей очереди", attempts=2)],
+        [
+            row(1, "a@load.invalid", "Ваше сообщение 77-1 зарегистрировано"),
+            row(
+                2,
+                "moderator@demo.example",
+                "Сообщение 77-1 в вашей очереди",
+                attempts=2,
+            ),
+        ],
         checks.read_maildir(tmp_path),
     )
     assert result.ok, result.problems
@@ -129,8 +146,12 @@ def test_a_letter_left_claimed_by_a_killed_worker_is_named(tmp_path):
 
 
 def test_a_letter_for_no_row_and_matching_by_the_outbox_header(tmp_path):
-    deliver(tmp_path, "a@load.invalid", "Ваше сообщение 77-1 зарегистрировано",
-            notification_id=5)
+    deliver(
+        tmp_path,
+        "a@load.invalid",
+        "Ваше сообщение 77-1 зарегистрировано",
+        notification_id=5,
+    )
     deliver(tmp_path, "x@load.invalid", "Чужое письмо")
     result = checks.check_notifications(
         [row(5, "a@load.invalid", "Тема, которую шаблон дал бы теперь иначе")],
@@ -146,11 +167,21 @@ def test_a_letter_for_no_row_and_matching_by_the_outbox_header(tmp_path):
 def test_server_errors_and_unanswered_requests_fail_the_run():
     assert checks.check_no_server_errors([], 100).ok
     result = checks.check_no_server_errors(
-        [{"t": 1.0, "name": "POST general form", "status": 502, "error": ""},
-         {"t": 2.0, "name": "GET /my/", "status": 0, "error": "ConnectionResetError"}], 100)
+        [
+            {"t": 1.0, "name": "POST general form", "status": 502, "error": ""},
+            {
+                "t": 2.0,
+                "name": "GET /my/",
+                "status": 0,
+                "error": "ConnectionResetError",
+            },
+        ],
+        100,
+    )
     assert not result.ok
-    assert result.summary == ("1 answers of 5xx and 1 requests without an answer, "
-                              "of 100 requests")
+    assert result.summary == (
+        "1 answers of 5xx and 1 requests without an answer, of 100 requests"
+    )
 
 
 def test_drained_only_when_the_broker_and_the_outbox_are_empty():

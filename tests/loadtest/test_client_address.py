@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import runpy
 
-from cms.submission.ratelimit import client_address
 from django.test import RequestFactory
 
+from cms.submission.ratelimit import client_address
 from loadtest.paths import ROOT
 
 CONF = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
@@ -19,8 +19,9 @@ def address_seen(remote_addr: str, real_ip: str | None) -> str:
     seen = {}
 
     def application(environ, start_response):
-        seen["address"] = client_address(RequestFactory().get("/", **{
-            "REMOTE_ADDR": environ["REMOTE_ADDR"]}))
+        seen["address"] = client_address(
+            RequestFactory().get("/", REMOTE_ADDR=environ["REMOTE_ADDR"])
+        )
         return []
 
     environ = {"REMOTE_ADDR": remote_addr}
@@ -49,4 +50,5 @@ def test_the_wrapper_is_installed_in_every_worker():
     worker = Worker()
     CONF["post_worker_init"](worker)
     assert worker.wsgi({"REMOTE_ADDR": "", "HTTP_X_REAL_IP": "192.0.2.1"}, None) == [
-        b"192.0.2.1"]
+        b"192.0.2.1"
+    ]
