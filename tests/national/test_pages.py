@@ -106,3 +106,14 @@ def test_reports_message_list_without_contact_data(client, national):
     assert here.number in html and there.number in html
     for value in contact_of(here):
         assert value not in html
+
+
+def test_dashboard_and_menu(client, national):
+    message(Status.IN_WORK, "other-org", region=other_region())
+    client.force_login(national)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-queue="overdue"' in html and 'data-queue="region"' in html
+    assert 'data-queue="moderation"' not in html
+    assert "/admin/national/" in html

@@ -102,6 +102,7 @@ def test_each_figure_links_to_the_regions_list(client, national, demo):
         assert not any(number in html for number in theirs.exclude(
             number__in=numbers).values_list("number", flat=True)), key
         assert not any(number in html for number in others), key
+    assert client.get(row.links["deadlines"]).status_code == 200
 
 
 def test_others_may_not_open_the_national_view(client, demo):
