@@ -94,9 +94,12 @@ def plan_stages(calendar: WorkingCalendar, start: datetime, stage_days: Sequence
     else:
         parts, unit = split_term(fast_track.value, stage_days), fast_track.unit
     add = calendar.add_working_days if unit == DAYS else calendar.add_working_hours
+    # Each stage counted on from the previous one's due time: the same moments as
+    # counting the running total from `start` (working time adds up, and a due time is
+    # the earliest moment its amount has passed), walking the calendar once, not thrice.
     dues = []
-    elapsed = 0
+    due = start
     for part in parts:
-        elapsed += part
-        dues.append(add(start, elapsed))
+        due = add(due, part)
+        dues.append(due)
     return StagePlan(*dues)

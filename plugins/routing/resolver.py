@@ -89,20 +89,38 @@ def best_rule(appeal: Appeal) -> RoutingRule | None:
     query once the region's rules are in memory."""
     paths = set(_territory_paths(appeal))
     category_id = _category_id(appeal)
-
-    def covers(rule: RoutingRule) -> bool:
-        if rule.subcategory_id is not None:
-            subject = rule.subcategory_id == appeal.subcategory_id
-        elif rule.category_id is not None:
-            subject = category_id is not None and rule.category_id == category_id
-        else:
-            subject = True
-        return (subject
-                and (rule.territory_id is None or rule.territory.path in paths)
-                and rule.channel in ("", appeal.channel))
-
-    candidates = [rule for rule in active_rules(appeal.region) if covers(rule)]
+    by_subject = rules_by_subject(appeal.region)
+    # The rules whose subject covers the message: its subcategory's, its category's,
+    # the catch-alls (a region's other subjects are never looked at).
+    subject_rules = [
+        *by_subject.get(("subcategory", appeal.subcategory_id), ()),
+        *(by_subject.get(("category", category_id), ()) if category_id is not None else ()),
+        *by_subject.get(("any", None), ()),
+    ]
+    candidates = [rule for rule in subject_rules
+                  if (rule.territory_id is None or rule.territory.path in paths)
+                  and rule.channel in ("", appeal.channel)]
     return min(candidates, key=specificity_key, default=None)
+
+
+def _subject(rule: RoutingRule) -> tuple[str, int | None]:
+    if rule.subcategory_id is not None:
+        return ("subcategory", rule.subcategory_id)
+    if rule.category_id is not None:
+        return ("category", rule.category_id)
+    return ("any", None)
+
+
+def rules_by_subject(region) -> dict[tuple[str, int | None], list[RoutingRule]]:
+    """The region's active rules by what they are for, kept with `active_rules`."""
+
+    def index() -> dict[tuple[str, int | None], list[RoutingRule]]:
+        found: dict[tuple[str, int | None], list[RoutingRule]] = {}
+        for rule in active_rules(region):
+            found.setdefault(_subject(rule), []).append(rule)
+        return found
+
+    return region_cached(region, "routing:rules_by_subject", index)
 
 
 def specificity_key(rule: RoutingRule) -> tuple:
