@@ -1,8 +1,10 @@
 """`workflow.json` in a region's folder: the region's workflow settings.
 
 Every field of `RegionWorkflowSettings` is required, so the file says everything the region
-decides; the limits are the model's own validators. `export_region` always writes the
-file (a region without a stored row exports the defaults it works with).
+decides; the limits are the model's own validators. As with `rating.json`, a region without
+the file keeps its settings (the defaults if it never had any), and `export_region` writes
+the file only for a region that has its settings stored, so a round trip stores no row the
+region did not have.
 """
 
 from __future__ import annotations
@@ -41,5 +43,7 @@ class WorkflowFile(RegionConfigFile):
                region.code)
 
     def export(self, region):
-        settings = RegionWorkflowSettings.for_region(region)
+        settings = RegionWorkflowSettings.objects.filter(region=region).first()
+        if settings is None:
+            return None
         return {name: getattr(settings, name) for name in FIELDS}

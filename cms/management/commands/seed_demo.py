@@ -27,8 +27,11 @@ def serve_portal_at_demo_address(region) -> None:
     administrator has set is left as it is."""
     address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
     default_port = 443 if address.scheme == "https" else 80
+    port = address.port or default_port
+    if Site.objects.filter(hostname=address.hostname, port=port).exists():
+        return  # the region's portal.json gave a site that address already
     Site.objects.filter(pk=region.site_id, hostname="localhost", port=80).update(
-        hostname=address.hostname, port=address.port or default_port)
+        hostname=address.hostname, port=port)
 
 
 class Command(BaseCommand):
