@@ -2,8 +2,9 @@
 
 The format is documented in docs/config-format.md ("fasttracks.json"). Rows are matched by
 natural key (a fast track by its category or subcategory code, an amendment by its date);
-rows missing from the file are left alone, as everywhere in the region files: switch a
-fast track off with `"is_active": false`.
+rows missing from the file are left alone, as everywhere in the region files (switch a
+fast track off with `"is_active": false`), and listed as existing only in the database;
+`load_region --prune` deletes them (a message keeps the deadline it was given).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from datetime import date, time
 
 from cms.models import Category, Subcategory
-from cms.regionconfig.files import RegionConfigFile, ValidationContext
+from cms.regionconfig.files import RegionConfigFile, Stray, ValidationContext
 from cms.regionconfig.schema import check_list, check_object, check_unique
 from cms.regionconfig.upsert import upsert
 
@@ -214,3 +215,17 @@ class FastTracksFile(RegionConfigFile):
                 for amendment in amendments
             ],
         }
+
+    def strays(self, region, data):
+        tracks = {item["subcategory"] or item["category"] for item in data["fast_tracks"]}
+        dates = {item["date"] for item in data["calendar"]}
+        return [
+            *(Stray("fast track", track.subject_code, remove=track.delete)
+              for track in sorted(FastTrack.objects.filter(region=region)
+                                  .select_related("category", "subcategory"),
+                                  key=lambda track: track.subject_code)
+              if track.subject_code not in tracks),
+            *(Stray("calendar amendment", amendment.date.isoformat(), remove=amendment.delete)
+              for amendment in CalendarAmendment.objects.filter(region=region).order_by("date")
+              if amendment.date.isoformat() not in dates),
+        ]

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from cms.models import Appeal, Organisation, RejectionReason, StaffMembership
 from cms.portal.models import SubmissionPage
+from plugins.fasttrack.models import CalendarAmendment, FastTrack
 from plugins.routing.models import RoutingRule
 from tests import factories
 
@@ -92,3 +93,18 @@ def test_without_prune_nothing_is_removed(ural, ural_folder):
     assert "routing.json: only in the database: routing rule housing" in out
     assert Organisation.objects.filter(region=ural, code="ural-minzhkh").exists()
     assert RoutingRule.objects.filter(region=ural, code="housing").exists()
+
+
+def test_fast_tracks_and_calendar_days_the_file_drops_are_pruned(ural, ural_folder):
+    def drop_all(data):
+        data.update(fast_tracks=[], calendar=[])
+
+    edit(ural_folder, "fasttracks.json", drop_all)
+    listed = run(ural_folder, "--dry-run")
+    assert "  only in the database: fast track 06.05" in listed
+    assert "  only in the database: calendar amendment 2026-11-17" in listed
+    out = run(ural_folder, "--prune")
+    assert "fasttracks.json: removed: fast track 06.05" in out
+    assert "fasttracks.json: removed: calendar amendment 2026-11-17" in out
+    assert not FastTrack.objects.filter(region=ural).exists()
+    assert not CalendarAmendment.objects.filter(region=ural).exists()
