@@ -56,6 +56,7 @@ from .core_queues import overdue_q
 from .display import time_left
 from .exports import QueueExportMixin
 from .phrases import ModelPhrases, PhrasedAdmin, PhrasedIndexView
+from .region_column import RegionFilter, spans_regions
 from .plugin_extensions import (
     QUEUE_MENU_GROUPS,
     ColumnCell,
@@ -283,6 +284,8 @@ class DeadlineRangeFilter(admin.ListFilter):
 # --- the listing -----------------------------------------------------------------------
 
 
+# The list's column of the message's region (`QueueAdmin.region_name`).
+REGION_COLUMN = "region_name"
 # The message's own long fields, which no core column of a list shows.
 LONG_FIELDS = ("text", "citizen_snapshot", "extra_answers")
 # What an empty cell shows (modeladmin's default).
@@ -416,12 +419,15 @@ class QueueIndexView(QueueExportMixin, PhrasedIndexView):
         detail_prefix = reverse("pos_messages:detail", kwargs={"pk": 0})[:-2]
         open_title = gettext("Open message %(number)s")
         queue_cells = self.model_admin.queue_cells
+        # The region's column, when the list has it (`QueueAdmin.get_list_display`).
+        shows_region = REGION_COLUMN in self.list_display
         rows = []
         for appeal in appeals:
             left = time_left(appeal, now)
             rows.append({
                 "url": f"{detail_prefix}{appeal.pk}/",
                 "number": appeal.number,
+                "region": appeal.region if shows_region else None,
                 "open_title": open_title % {"number": appeal.number},
                 "is_fast_track": appeal.is_fast_track,
                 "status": appeal.get_status_display(),
@@ -523,8 +529,8 @@ class QueueAdmin(PhrasedAdmin, ModelAdmin):
                     "deadline_left")
     list_display_add_buttons = "number_link"
     list_filter = (
-        "status", CategoryFilter, SubcategoryFilter, TerritoryFilter, OrganisationFilter,
-        "is_fast_track", OverdueFilter, DeadlineFilter, DeadlineRangeFilter, "channel",
+        RegionFilter, "status", CategoryFilter, SubcategoryFilter, TerritoryFilter,
+        OrganisationFilter, "is_fast_track", OverdueFilter, DeadlineFilter, DeadlineRangeFilter, "channel",
     )
     list_select_related = ("subcategory", "territory", "organisation", "region")
     list_per_page = 50
@@ -551,8 +557,17 @@ class QueueAdmin(PhrasedAdmin, ModelAdmin):
             *(name for column in self.queue.columns for name in column.select_related))))
         super().__init__(parent)
 
+    def get_list_display(self, request):
+        # Each row says its region when the user's messages span several.
+        if spans_regions(request.user):
+            first, *rest = self.list_display
+            return (first, REGION_COLUMN, *rest)
+        return self.list_display
+
     def get_list_export(self, request):
-        return (*self.list_export, *self.queue_cells, *export_cells())
+        region = ("region",) if spans_regions(request.user) else ()
+        return (*self.list_export[:1], *region, *self.list_export[1:], *self.queue_cells,
+                *export_cells())
 
     def get_queryset(self, request):
         annotations = {name: expression for column in self.queue.columns
@@ -583,6 +598,10 @@ class QueueAdmin(PhrasedAdmin, ModelAdmin):
         return format_html('<a href="{}">{}</a>{}',
                            reverse("pos_messages:detail", kwargs={"pk": obj.pk}),
                            obj.number, badge)
+
+    @admin.display(description=_("region"), ordering="region__name")
+    def region_name(self, obj):
+        return obj.region
 
     @admin.display(description=_("Deadline"), ordering="deadline")
     def deadline_left(self, obj):

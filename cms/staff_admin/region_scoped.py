@@ -13,7 +13,9 @@ follows `inspect_view_enabled`).
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -22,6 +24,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from cms.permissions.policy import configurable_regions
 
 from .phrases import PhrasedAdmin
+from .region_column import configures_regions, region_filter_for
 
 
 def configures_a_region(user) -> bool:
@@ -103,8 +106,34 @@ class RegionScopedAdmin(PhrasedAdmin, ModelAdmin):
         helper.can_delete = self.allow_delete
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(
+        rows = super().get_queryset(request).filter(
             in_configurable_regions(request.user, self.region_lookup))
+        if self.region_lookup and configures_regions(request.user):
+            rows = rows.select_related(self.region_lookup)  # the region column's
+        return rows
+
+    def get_list_filter(self, request):
+        """The region filter of the user's own regions (it shows itself with several),
+        in place of a filter on the region field, which would name every region."""
+        if not self.region_lookup:
+            return super().get_list_filter(request)
+        others = [spec for spec in super().get_list_filter(request)
+                  if spec != self.region_lookup]
+        return (region_filter_for(self.region_lookup), *others)
+
+    def get_list_display(self, request):
+        # Each row says its region when the user configures several.
+        shown = tuple(super().get_list_display(request))
+        if (not self.region_lookup or self.region_lookup in shown
+                or not configures_regions(request.user)):
+            return shown
+        return (*shown[:1], "region_of_row", *shown[1:])
+
+    @admin.display(description=_("region"))
+    def region_of_row(self, obj):
+        for step in self.region_lookup.split("__"):
+            obj = getattr(obj, step, None)
+        return obj if obj is not None else "—"
 
     def get_permissions_for_registration(self):
         # Region grants decide, not Django's model permissions: nothing to assign.
