@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import ProtectedError
 from wagtail.models import Page, Site
 
 from cms.models import Organisation, Region, Role
@@ -56,6 +58,31 @@ def second_region(code: str = SECOND_CODE) -> Region:
         result = load_region_folder(target)
     assert result.region is not None, result.report
     return result.region
+
+
+def remove_region(code: str = SECOND_CODE) -> None:
+    """Remove a test region and what was loaded for it (rows its organisations and
+    territories protect go first), so the rest of a test run sees the demo alone."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return
+    Region.objects.filter(pk=region.pk).update(default_moderating_organisation=None,
+                                               site=None)
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                region.delete()
+            return
+        except ProtectedError as refused:
+            for row in refused.protected_objects:
+                if isinstance(row, Region):
+                    continue
+                try:
+                    with transaction.atomic():
+                        row.delete()
+                except ProtectedError:
+                    pass  # protected by another row of the list: the next round
+    raise AssertionError(f"region {code} could not be removed")
 
 
 def staff(region: Region, role: Role, username: str | None = None):

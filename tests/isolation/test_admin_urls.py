@@ -452,6 +452,13 @@ def national_classifier_script(world, client):
     assert world.b.region.name.encode() not in response.content
 
 
+def national_view(world, client):
+    """The roll-up across regions is the national operators' (tests/national): no
+    region's staff reach it."""
+    for role in ROLES:
+        assert refused(get(client, world.a.staff[role], reverse("pos_national"))), role
+
+
 def superusers_only(world, client):
     """The test plugin's own admin page: the platform's operators only."""
     for role in ROLES:
@@ -482,6 +489,7 @@ VIEW_CHECKS = {
     "reports_admin:messages": report_messages,
     "wagtail_modeladmin:javascript_catalog": national_classifier_script,
     "example_plugin_admin": superusers_only,
+    "pos_national": national_view,
 }
 
 KNOWN_LEAKS = {
@@ -508,3 +516,22 @@ def test_urls_are_found_with_their_models():
     assert "queues_region_modeladmin_index" in names
     assert "cms_organisation_modeladmin_edit" in names
     assert any(re.match(r"routing_.*_modeladmin_index", name or "") for name in names)
+
+
+def test_the_menus_and_dashboards_counts_are_the_users_regions(world, client):
+    """Every queue's count (the menu's and the dashboard's, one statement per page) is
+    the number of the user's own rows: region B's messages add nothing to it."""
+    from cms.staff_admin.queues import registered_queues
+
+    for role in ROLES:
+        user = world.a.staff[role]
+        response = get(client, user, reverse("wagtailadmin_home"))
+        assert response.status_code == 200
+        counts = response.wsgi_request.__dict__.get("_pos_queue_counts", {})
+        for queue in registered_queues():
+            if queue.key not in counts:
+                continue
+            rows = queue.queryset(user)
+            assert not rows.filter(region=world.b.region).exists(), (role, queue.key)
+            assert counts[queue.key] == min(rows.count(), 1000), (role, queue.key)
+        assert counts or role == Role.EDITOR, role
