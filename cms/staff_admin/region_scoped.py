@@ -14,6 +14,7 @@ follows `inspect_view_enabled`).
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -43,6 +44,14 @@ def region_id_of(obj, region_lookup: str) -> int | None:
         if obj is None:
             return None
     return getattr(obj, f"{last}_id", None)
+
+
+def names_regional_rows(model, field_path: str) -> bool:
+    """Whether a list filter on `field_path` offers rows that belong to a region."""
+    field = get_fields_from_path(model, field_path)[-1]
+    related = getattr(field, "related_model", None)
+    return related is not None and any(
+        other.name == "region" for other in related._meta.get_fields())
 
 
 def in_configurable_regions(user, region_lookup: str) -> Q:
@@ -114,12 +123,17 @@ class RegionScopedAdmin(PhrasedAdmin, ModelAdmin):
 
     def get_list_filter(self, request):
         """The region filter of the user's own regions (it shows itself with several),
-        in place of a filter on the region field, which would name every region."""
+        in place of a filter on the region field, which would name every region; a
+        filter on a region's rows (an organisation, a territory) offers those the list
+        holds, not every region's."""
+        specs = [(spec, admin.RelatedOnlyFieldListFilter)
+                 if isinstance(spec, str) and names_regional_rows(self.model, spec)
+                 else spec
+                 for spec in super().get_list_filter(request)
+                 if spec != self.region_lookup]
         if not self.region_lookup:
-            return super().get_list_filter(request)
-        others = [spec for spec in super().get_list_filter(request)
-                  if spec != self.region_lookup]
-        return (region_filter_for(self.region_lookup), *others)
+            return tuple(specs)
+        return (region_filter_for(self.region_lookup), *specs)
 
     def get_list_display(self, request):
         # Each row says its region when the user configures several.

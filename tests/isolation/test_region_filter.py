@@ -114,3 +114,13 @@ def test_an_editor_of_one_region_is_offered_no_other_regions_name(both, client):
         assert str(second) not in html, url
         assert f"region={second.pk}" not in html and "region__id__exact" not in html
     assert Organisation.objects.filter(region=second).exists()
+
+
+def test_a_lists_filters_offer_only_the_users_regions_rows(both, client):
+    demo, second, _ours, _theirs = both
+    client.force_login(two_regions.staff(demo, Role.EDITOR))
+    theirs = set(Organisation.objects.filter(region=second).values_list("pk", flat=True))
+    ours = set(Organisation.objects.filter(region=demo).values_list("pk", flat=True))
+    html = client.get("/admin/routing/routingrule/").content.decode()
+    offered = {int(pk) for pk in re.findall(r"organisation__id__exact=(\d+)", html)}
+    assert offered and offered <= ours and not offered & theirs
