@@ -29,7 +29,14 @@ def load_all(source: Path) -> None:
                      str(CONFIG / "classifier.json"))
 
 
+def fresh_database() -> None:
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Region.objects.exists() and not Site.objects.exists()
+    assert not Page.objects.exists()
+
+
 def test_export_fresh_database_load_export_is_byte_identical(transactional_db, tmp_path):
+    fresh_database()  # nothing left behind by earlier tests (or a reused database)
     load_all(CONFIG)
     first = export_all(tmp_path / "first")
     # The shipped folders are what the export writes: every file, byte for byte.
@@ -38,10 +45,7 @@ def test_export_fresh_database_load_export_is_byte_identical(transactional_db, t
     assert first == shipped
     assert "ural/portal.json" in first and "demo/rejection_reasons.json" in first
 
-    call_command("flush", interactive=False, verbosity=0)
-    assert not Region.objects.exists() and not Site.objects.exists()
-    assert not Page.objects.exists()
-
+    fresh_database()
     load_all(tmp_path / "first")
     second = export_all(tmp_path / "second")
     assert second.keys() == first.keys()
