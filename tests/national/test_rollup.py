@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cms.models import Appeal
+from cms.models import Appeal, Region
 from cms.staff_admin.core_queues import overdue_q
 from cms.staff_admin.national import rollup
 from cms.staff_admin.queues import registered_queues
@@ -125,13 +125,14 @@ def test_queries_do_not_grow_with_the_regions(national, demo):
     refresh(full=True)
     count_queries(national)  # the plugin manager, the queues: once per process
     with_two, rows = count_queries(national)
-    assert len(rows) == 2
+    before = len(rows)
+    assert before == Region.objects.count() >= 2
     for index in range(2, 5):
         populate(small_region(index), f"n{index}-org", open_=1, overdue=1, on_time=1,
                  late=1)
     refresh(full=True)
     with_five, rows = count_queries(national)
-    assert len(rows) == 5
+    assert len(rows) == before + 3
     assert with_five == with_two
     assert with_two <= 4
 
