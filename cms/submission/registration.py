@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice
 from cms.kernel.plugins import hooks_for
 from cms.models import (
     Appeal,
@@ -79,30 +80,25 @@ def next_registration_number(region, now: datetime) -> str:
     return f"{region.code.upper()}-{year}-{value:06d}"
 
 
-def do_register_appeal(data: NewAppeal) -> tuple[Appeal, bool]:
-    """Register a message; returns (appeal, created).
+@dataclass
+class Decision:
+    """What registering a message decides before it writes anything: the message, not
+    yet saved, with the addressee and the deadline the kernel's hooks chose at `at`."""
 
-    With an idempotency key already used, the message registered the first time is
-    returned and nothing new is written (a double submit makes one message). The key's
-    unique constraint decides, so a first post pays no look-up: a repeated one rolls its
-    attempt back (number included) and reads the first message.
-    """
-    try:
-        with transaction.atomic():
-            return _register(data), True
-    except IntegrityError:
-        if data.idempotency_key is not None:
-            existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
-            if existing is not None:
-                return existing, False
-        raise
+    data: NewAppeal
+    appeal: Appeal
+    choice: AddresseeChoice
+    deadline: DeadlineChoice
+    at: datetime
 
 
-def _register(data: NewAppeal) -> Appeal:
+def decide_registration(data: NewAppeal) -> Decision:
+    """Ask the hooks for the addressee and the deadline (they read the region's rules and
+    calendar from memory; writing nothing, this may run before the write path's
+    transaction, so that its locks are held for the writes alone)."""
     now = timezone.now()
-    region = data.region
     appeal = Appeal(
-        region=region,
+        region=data.region,
         channel=data.channel,
         widget_organisation=data.widget_organisation,
         citizen=data.citizen,
@@ -118,13 +114,44 @@ def _register(data: NewAppeal) -> Appeal:
         idempotency_key=data.idempotency_key,
         status=INITIAL_STATUS,
     )
-    hooks = hooks_for(region)
+    hooks = hooks_for(data.region)
     choice = hooks.choose_addressee(appeal=appeal)
     appeal.organisation = choice.organisation
     deadline = hooks.appeal_deadline(appeal=appeal, start=now)
     appeal.deadline = deadline.due_at
     appeal.is_fast_track = deadline.is_fast_track
-    appeal.number = next_registration_number(region, now)
+    return Decision(data=data, appeal=appeal, choice=choice, deadline=deadline, at=now)
+
+
+def do_register_appeal(data: NewAppeal, *, decision: Decision | None = None
+                       ) -> tuple[Appeal, bool]:
+    """Register a message; returns (appeal, created). `decision`, when given, is
+    `decide_registration(data)` made just before (else it is made here).
+
+    With an idempotency key already used, the message registered the first time is
+    returned and nothing new is written (a double submit makes one message). The key's
+    unique constraint decides, so a first post pays no look-up: a repeated one rolls its
+    attempt back (number included) and reads the first message.
+    """
+    try:
+        with transaction.atomic():
+            return _register(decision or decide_registration(data)), True
+    except IntegrityError:
+        if data.idempotency_key is not None:
+            existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+
+
+def _register(decision: Decision) -> Appeal:
+    data, appeal, choice, deadline = (decision.data, decision.appeal, decision.choice,
+                                      decision.deadline)
+    region = data.region
+    hooks = hooks_for(region)
+    # From the number on, the region's counter row stays locked until commit: only the
+    # writes follow.
+    appeal.number = next_registration_number(region, decision.at)
     appeal.save()
 
     actor = data.citizen

@@ -21,7 +21,12 @@ from django.utils.http import urlencode
 from cms.kernel.plugins import hooks_for
 from cms.models import Attachment, AttachmentKind, Channel
 from cms.portal.security import strict_csp
-from cms.submission.registration import NewAppeal, do_register_appeal
+from cms.submission.registration import (
+    Decision,
+    NewAppeal,
+    decide_registration,
+    do_register_appeal,
+)
 from cms.submission.stored_files import atomic_with_files
 
 from . import held_uploads
@@ -33,20 +38,16 @@ LOGIN_URL = "accounts:login"
 REFRESH = "refresh"
 
 
-def do_submit_appeal(
-    *,
+def decide_submission(
     form: AppealForm,
+    *,
     citizen,
     channel: str = Channel.PORTAL,
     widget_organisation=None,
-):
-    """Register the message of a valid form with its files; returns (appeal, created).
-
-    A form posted twice (same idempotency key) returns the first message and stores
-    nothing new. Files held for the form are released either way.
-    """
+) -> Decision:
+    """The message of a valid form with its addressee and deadline, not yet written."""
     data = form.cleaned_data
-    new = NewAppeal(
+    return decide_registration(NewAppeal(
         region=form.page.region,
         citizen=citizen,
         category=data["category"],
@@ -60,11 +61,31 @@ def do_submit_appeal(
         longitude=data.get("longitude"),
         extra_answers=form.extra_answers(),
         idempotency_key=data["idempotency_key"],
-    )
+    ))
+
+
+def do_submit_appeal(
+    *,
+    form: AppealForm,
+    citizen,
+    channel: str = Channel.PORTAL,
+    widget_organisation=None,
+    decision: Decision | None = None,
+):
+    """Register the message of a valid form with its files; returns (appeal, created).
+    `decision` is `decide_submission` of the same form, when made already.
+
+    A form posted twice (same idempotency key) returns the first message and stores
+    nothing new. Files held for the form are released either way.
+    """
+    data = form.cleaned_data
+    if decision is None:
+        decision = decide_submission(form, citizen=citizen, channel=channel,
+                                     widget_organisation=widget_organisation)
     # Inside the portal's transaction (`serve_submission`) no savepoint of its own: any
     # failure here rolls that whole transaction back, and the files with it.
     with atomic_with_files(savepoint=False) as writes:
-        appeal, created = do_register_appeal(new)
+        appeal, created = do_register_appeal(decision.data, decision=decision)
         if created:
             for clean in data.get("files") or []:
                 attachment = Attachment(
@@ -142,25 +163,27 @@ def serve_submission(
         form = form_from_post(page, request)
     elif request.method == "POST":
         form = AppealForm(request.POST, request.FILES, page=page, citizen=request.user)
-        # Checked first: the form needs no database (its choices are the page's, in
-        # memory), so the transaction below holds the counters' rows no longer than
-        # the registration needs them.
-        valid = form.is_valid()
+        # The form is checked, and the addressee and deadline chosen, before the
+        # transaction: they need no writes (the page's choices, the region's rules and
+        # calendar are in memory), so the transaction holds the counters' rows (the
+        # citizen's, the address's, the region's number) for the writes alone.
+        decision = None
+        if form.is_valid():
+            decision = decide_submission(
+                form,
+                citizen=request.user,
+                channel=Channel.WIDGET if widget_organisation is not None else Channel.PORTAL,
+                widget_organisation=widget_organisation,
+            )
         appeal = None
         # The attempt is counted and the message registered in one transaction, one
         # commit: every post is still counted (valid or not, refused or not), and a
         # post that fails with an error leaves neither message nor count behind.
         with transaction.atomic():
             verdict = check_submission_rate(request)
-            if verdict.allowed and valid:
-                channel = (
-                    Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
-                )
+            if verdict.allowed and decision is not None:
                 appeal, _created = do_submit_appeal(
-                    form=form,
-                    citizen=request.user,
-                    channel=channel,
-                    widget_organisation=widget_organisation,
+                    form=form, citizen=request.user, decision=decision
                 )
         if not verdict.allowed:
             base = (
