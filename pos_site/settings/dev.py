@@ -35,3 +35,6 @@ POS_OIDC_CLIENT_SECRET = env("POS_OIDC_CLIENT_SECRET", DEMO_CLIENT_SECRET)
 LOGGING["handlers"]["console"]["formatter"] = env("POS_LOG_FORMAT", "plain")  # noqa: F405
 LOGGING["loggers"]["pos.request"]["level"] = (  # noqa: F405
     "INFO" if env("POS_ACCESS_LOG", "0") == "1" else "WARNING")
+
+# The second demo region's portal is at ural.localhost:8000 (*.localhost is loopback).
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".localhost"]  # noqa: F405

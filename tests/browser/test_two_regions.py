@@ -15,13 +15,8 @@ from wagtail.models import Site
 from cms.models import Appeal, Region, Status
 from cms.regionconfig.loader import load_region_folder
 from tests import factories
-from tests.browser import conftest as browser_conftest
 
 from .staff_steps import as_user, with_password
-
-# `*.localhost` names resolve to loopback (Chromium does so without /etc/hosts): the
-# second portal's address is this machine, not a third party.
-browser_conftest.LOOPBACK.add("ural.localhost")
 
 SUBCATEGORY = "01.13"  # roads, "other questions": no photo required
 

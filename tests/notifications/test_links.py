@@ -14,13 +14,12 @@ from django.core import mail
 from wagtail.models import Site
 
 from cms.accounts.staff_password import INVITATION, send_invitation
-from cms.management.commands.seed_demo import serve_portal_at_demo_address
 from cms.models import Notification, Role, Status
 from cms.notifications.links import public_root
 from cms.notifications.outbox import SECTIONS, render, template_path
 from cms.notifications.plaintext import render_plain_text
 from cms.permissions.grants import grant_role
-from cms.portal.demo import tree_root
+from cms.portal.demo import create_demo_pages, tree_root
 from cms.workflow import actions
 from tests import factories
 from tests.rating.answered import answered
@@ -158,21 +157,10 @@ def test_the_public_address_is_the_regions_site_or_the_installations(addresses, 
     assert public_root(addresses) == f"http://{ADMIN}"
 
 
-def test_the_demo_serves_its_portal_at_the_demo_address(demo, settings):
+def test_the_demo_serves_its_portal_at_the_demo_address(demo):
     """The demo's region site was Wagtail's localhost:80: citizens got
-    http://localhost/my/<id>/ while the demo runs on 127.0.0.1:8000."""
-    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-    site, _created = Site.objects.get_or_create(
-        hostname="localhost", port=80, defaults={"root_page": tree_root()})
-    demo.site = site
-    demo.save(update_fields=["site"])
-
-    serve_portal_at_demo_address(demo)
-
-    site.refresh_from_db()
-    assert site.root_url == "http://127.0.0.1:8000"
-    # An address an administrator set is kept.
-    Site.objects.filter(pk=site.pk).update(hostname="portal.example", port=443)
-    serve_portal_at_demo_address(demo)
-    site.refresh_from_db()
-    assert site.root_url == "https://portal.example"
+    http://localhost/my/<id>/ while the demo runs on 127.0.0.1:8000. The region's
+    portal.json now names the demo's address."""
+    create_demo_pages(demo)
+    demo.refresh_from_db()
+    assert demo.site.root_url == "http://127.0.0.1:8000"

@@ -22,7 +22,8 @@ EVERY_FIELD = ("low_threshold", "link_lifetime_days", "change_window_days",
 @pytest.fixture
 def folder(demo, tmp_path):
     copy = tmp_path / "demo"
-    shutil.copytree(settings.POS_CONFIG_DIR / "demo", copy)
+    shutil.copytree(settings.POS_CONFIG_DIR / "demo", copy,
+                    ignore=shutil.ignore_patterns("portal.json"))
     return copy
 
 
