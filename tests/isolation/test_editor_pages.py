@@ -10,7 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 from wagtail.permissions import policy_registry
 
-from cms.models import StaffMembership
+from cms.models import Role, StaffMembership
 from cms.permissions.pages import (
     PAGE_PERMISSION_TYPES,
     editing_group_name,
@@ -19,7 +19,6 @@ from cms.permissions.pages import (
     region_editors,
 )
 from tests import two_regions
-from tests.two_regions import Role
 
 pytestmark = pytest.mark.django_db
 
