@@ -10,7 +10,6 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 from wagtail.permissions import policy_registry
 
-
 from cms.models import Role, StaffMembership
 from cms.permissions.pages import (
     PAGE_PERMISSION_TYPES,
