@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice, ScheduledTask
 from cms.kernel.plugins import hookimpl
 from cms.models import RegionWorkflowSettings
+from cms.models.staff import NationalViewSettings
 from cms.retention.models import RetentionSettings
 from cms.staff_admin.core_queues import staff_queues  # noqa: F401
 from cms.workflow.event_kinds import event_kinds  # noqa: F401
@@ -87,7 +88,7 @@ def scheduled_tasks():
 
 @hookimpl
 def region_settings_models():
-    return [RegionWorkflowSettings, RetentionSettings]
+    return [RegionWorkflowSettings, NationalViewSettings, RetentionSettings]
 
 
 @hookimpl(trylast=True)

@@ -32,7 +32,9 @@ def test_the_editor_saves_the_region_settings(editor, admin_login, live_server, 
     page.wait_for_url(f"{live_server.url}/admin/region-settings/{demo.pk}/")
 
     headings = page.locator("[data-settings-section] > h2").all_inner_texts()
-    assert len(headings) == 6  # the core, retention, routing, fast tracks, rating, the example
+    # The core's two (workflow, national view), retention, routing, fast tracks, rating,
+    # the example.
+    assert len(headings) == 7
     assert all(heading and heading[0].isupper() for heading in headings)
     if SCREENSHOTS:
         page.set_viewport_size({"width": 1280, "height": 1800})

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from cms.models import Region
 
 DEMO_ACCOUNTS = ("editor", "moderator", "coordinator", "executor", "head", "curator",
-                 "citizen", "admin")
+                 "citizen", "admin", "national")
 
 
 def test_seed_demo_refuses_outside_the_demo(db, settings):
@@ -27,7 +27,7 @@ def test_seed_demo_creates_one_account_per_role_and_is_idempotent(demo, settings
     assert Region.objects.filter(code="demo").count() == 1
     for username in DEMO_ACCOUNTS:
         assert authenticate(username=username, password="demo") is not None, username
-    assert "editor, moderator, coordinator, executor, head, curator, citizen, admin" in (
+    assert "editor, moderator, coordinator, executor, head, curator, citizen, admin, national" in (
         out.getvalue()
     )
 
@@ -48,7 +48,7 @@ def test_every_demo_staff_account_reaches_the_admin(demo, settings, client):
     settings.POS_DEMO = True
     call_command("seed_demo", stdout=StringIO())
     for username in ("editor", "moderator", "coordinator", "executor", "head", "curator",
-                     "admin"):
+                     "admin", "national"):
         client.logout()
         response = client.post("/admin/login/", {"username": username, "password": "demo"},
                                follow=True)

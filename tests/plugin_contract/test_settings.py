@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.kernel.plugins import build_plugin_manager, hookimpl
 from cms.models import Region, RegionWorkflowSettings, Role
+from cms.models.staff import NationalViewSettings
 from cms.models.region_settings import check_region_settings_models
 from cms.staff_admin.region_settings import settings_models_for
 from cms.retention.models import RetentionSettings
@@ -22,6 +23,7 @@ from tests.workflow.builders import demo_staff, other_region, staff_member
 
 SECTION = re.compile(r'data-settings-section="([\w-]+)"')
 CORE = "cms-regionworkflowsettings"
+NATIONAL = "cms-nationalviewsettings"
 RETENTION = "retention-retentionsettings"
 ROUTING = "routing-routingsettings"
 FASTTRACK = "fasttrack-fasttracksettings"
@@ -68,7 +70,7 @@ def test_the_page_has_a_section_per_enabled_plugin_with_the_models_title(editor,
     response, queries = get_counting(editor, page_url(demo))
     page = response.content.decode()
     assert response.status_code == 200
-    assert SECTION.findall(page) == [CORE, RETENTION, ROUTING, FASTTRACK, RATING, EXAMPLE]
+    assert SECTION.findall(page) == [CORE, NATIONAL, RETENTION, ROUTING, FASTTRACK, RATING, EXAMPLE]
     # Russian by default: each section is titled by its model's verbose name.
     for model in (RegionWorkflowSettings, RoutingSettings, FastTrackSettings):
         title = str(model._meta.verbose_name)
@@ -119,7 +121,7 @@ def test_a_plugin_switched_off_has_no_section_and_keeps_its_row(editor, demo):
     demo.disabled_plugins = ["example", "fasttrack", "rating"]
     demo.save(update_fields=["disabled_plugins"])
     page = editor.get(page_url(demo)).content.decode()
-    assert SECTION.findall(page) == [CORE, RETENTION, ROUTING]
+    assert SECTION.findall(page) == [CORE, NATIONAL, RETENTION, ROUTING]
     response = editor.post(page_url(demo), every_section(**{f"{EXAMPLE}-greeting": "x"}))
     assert response.status_code == 302
     assert ExampleSettings.for_region(demo).greeting == "Hi"
@@ -166,7 +168,7 @@ class ExtraSettingsPlugin:
 
 def test_hook_region_settings_models(demo):
     pm = build_plugin_manager(default_plugins=(), load_entry_points=False)
-    core = [RegionWorkflowSettings, RetentionSettings]
+    core = [RegionWorkflowSettings, NationalViewSettings, RetentionSettings]
     assert settings_models_for(demo, pm) == core
     pm.register(ExtraSettingsPlugin(), name="extra-settings")
     assert settings_models_for(demo, pm) == [*core, ExampleSettings]

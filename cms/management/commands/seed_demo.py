@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
+from cms.permissions.national import make_national_operator
 from cms.regionconfig.classifier import FILENAME
 from cms.regionconfig.loader import load_region_folder
 from cms.workflow.demo import seed_demo_messages
@@ -19,6 +20,9 @@ SECOND_STAFF = tuple(f"ural-{role}" for role in DEMO_STAFF)
 DEMO_CITIZEN = {"username": "citizen", "first_name": "Иван", "last_name": "Петров",
                 "email": "citizen@demo-oblast.example"}
 DEMO_ADMIN = "admin"
+# Reads every region's messages and their roll-up, acts on none (cms.permissions.national).
+DEMO_NATIONAL = {"username": "national", "first_name": "Нина", "last_name": "Орлова",
+                 "email": "national@demo-oblast.example"}
 
 
 def serve_portal_at_demo_address(region) -> None:
@@ -77,10 +81,18 @@ class Command(BaseCommand):
         )
         admin.set_password(DEMO_PASSWORD)
         admin.save(update_fields=["password"])
+        national, _ = User.objects.get_or_create(
+            username=DEMO_NATIONAL["username"],
+            defaults={key: value for key, value in DEMO_NATIONAL.items() if key != "username"},
+        )
+        make_national_operator(national)
+        national.set_password(DEMO_PASSWORD)
+        national.save(update_fields=["password"])
 
         self.stdout.write(self.style.SUCCESS(
             f"Demo region {region.code!r} ready. Accounts (password '{DEMO_PASSWORD}'): "
-            + ", ".join((*DEMO_STAFF, DEMO_CITIZEN["username"], DEMO_ADMIN))
+            + ", ".join((*DEMO_STAFF, DEMO_CITIZEN["username"], DEMO_ADMIN,
+                         DEMO_NATIONAL["username"]))
         ))
         self.stdout.write(self.style.SUCCESS(
             f"Second region {second.code!r} ({second.time_zone}) at {second.site.root_url}/. "
