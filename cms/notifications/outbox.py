@@ -78,7 +78,8 @@ def _broker_in_this_transaction():
     a worker cannot see it before they are committed (what `on_commit` guarantees for
     the other brokers), a rollback takes it away with them, and the write path pays
     one commit instead of a second one for the queue row after its own. Tasks run
-    inline (`sync`, the unit tests) still wait for the commit: they would send before it.
+    inline (`sync`, the unit tests) still wait for the commit: they would send before
+    it.
     """
     from django_q.brokers import get_broker
     from django_q.brokers.orm import ORM

@@ -56,7 +56,7 @@ class RouteTable:
 
 
 _table: RouteTable | None = None
-# connection -> (compiler, SQL, params, column names) of `Region.objects.order_by("pk")`.
+# connection -> (compiler, SQL, params, columns) of `Region.objects.order_by("pk")`.
 _regions_query: WeakKeyDictionary = WeakKeyDictionary()
 
 
@@ -71,7 +71,8 @@ def read_regions() -> list[Region]:
     connection = connections[router.db_for_read(Region)]  # this thread's own
     held = _regions_query.get(connection)
     if held is None:
-        compiler = Region.objects.order_by("pk").query.get_compiler(connection=connection)
+        query = Region.objects.order_by("pk").query
+        compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         columns = [column.target.attname for column, _sql, _alias in compiler.select]
         held = _regions_query[connection] = (compiler, sql, params, columns)

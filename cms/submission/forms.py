@@ -85,7 +85,7 @@ class InMemoryChoiceField(forms.ModelChoiceField):
     _make_queryset = None
 
     def offer(self, model, make_queryset, objects) -> None:
-        """Offer `objects` (instances of `model`); `make_queryset()` names them in SQL."""
+        """Offer `objects` (of `model`); `make_queryset()` names them in SQL."""
         self.model = model
         self.objects = tuple(objects)
         self._by_pk = {str(obj.pk): obj for obj in self.objects}
@@ -206,7 +206,7 @@ class AppealForm(forms.Form):
         categories = choices.categories
         self.fields["category"].offer(
             Category,
-            lambda: Category.objects.filter(pk__in=[category.pk for category in categories]),
+            lambda: Category.objects.filter(pk__in=[item.pk for item in categories]),
             categories)
         self.fields["territory"].offer(
             Territory,

@@ -93,8 +93,8 @@ class Decision:
 
 
 def decide_registration(data: NewAppeal) -> Decision:
-    """Ask the hooks for the addressee and the deadline (they read the region's rules and
-    calendar from memory; writing nothing, this may run before the write path's
+    """Ask the hooks for the addressee and the deadline (they read the region's rules
+    and calendar from memory; writing nothing, this may run before the write path's
     transaction, so that its locks are held for the writes alone)."""
     now = timezone.now()
     appeal = Appeal(

@@ -169,10 +169,13 @@ def serve_submission(
         # citizen's, the address's, the region's number) for the writes alone.
         decision = None
         if form.is_valid():
+            channel = (
+                Channel.WIDGET if widget_organisation is not None else Channel.PORTAL
+            )
             decision = decide_submission(
                 form,
                 citizen=request.user,
-                channel=Channel.WIDGET if widget_organisation is not None else Channel.PORTAL,
+                channel=channel,
                 widget_organisation=widget_organisation,
             )
         appeal = None

@@ -92,9 +92,11 @@ def best_rule(appeal: Appeal) -> RoutingRule | None:
     by_subject = rules_by_subject(appeal.region)
     # The rules whose subject covers the message: its subcategory's, its category's,
     # the catch-alls (a region's other subjects are never looked at).
+    of_category = (by_subject.get(("category", category_id), ())
+                   if category_id is not None else ())
     subject_rules = [
         *by_subject.get(("subcategory", appeal.subcategory_id), ()),
-        *(by_subject.get(("category", category_id), ()) if category_id is not None else ()),
+        *of_category,
         *by_subject.get(("any", None), ()),
     ]
     candidates = [rule for rule in subject_rules

@@ -40,8 +40,8 @@ citizen_client = portal_conftest.citizen_client
 general = portal_conftest.general
 portal = portal_conftest.portal
 
-# How a citizen is logged in after the OpenID Connect callback (the bench's session too):
-# this backend reads the citizen's profile with the user.
+# How a citizen is logged in after the OpenID Connect callback (the bench's session
+# too): this backend reads the citizen's profile with the user.
 OIDC_BACKEND = "cms.accounts.backends.CitizenOIDCBackend"
 # The bench's choice (pos_benchmark, ../shared/bench): no photo asked, in Gorsk.
 SUBCATEGORY = "04.02"
@@ -97,8 +97,8 @@ def test_a_submit_takes_at_most_10_statements_with_routing_fast_track_and_rating
         listing = "\n".join(statements)
         # The regions' versions (and the page's region), session, user, the contact data
         # (this test's password login reads the profile on its own); number, message,
-        # history, clock, outbox. The rate limit counts in the test settings' cache here,
-        # and the queue row waits for a commit the test never makes.
+        # history, clock, outbox. The rate limit counts in the test settings' cache
+        # here, and the queue row waits for a commit the test never makes.
         assert len(statements) <= 10, listing
         for table in REFERENCE_TABLES:
             assert f'"{table}' not in listing, f"{table} read on a warm submit"
@@ -113,7 +113,7 @@ def test_a_submit_takes_at_most_10_statements_in_the_core_alone(
     assert len(statements) <= 10, "\n".join(statements)
 
 
-# --- one transaction per submit ---------------------------------------------------------
+# --- one transaction per submit -------------------------------------------------------
 
 
 @pytest.fixture
@@ -159,7 +159,8 @@ def test_a_submit_commits_once_with_its_count_and_its_mail_task(
 def test_a_submit_that_fails_leaves_no_count_no_message_and_no_task(
         demo, general, citizen_client, production_queue, monkeypatch):
     submit(citizen_client, general)
-    tasks, counted, appeals = OrmQ.objects.count(), used("citizen"), Appeal.objects.count()
+    tasks, counted = OrmQ.objects.count(), used("citizen")
+    appeals = Appeal.objects.count()
 
     def notify_then_fail(*args, **kwargs):
         notify_transition(*args, **kwargs)  # the outbox's rows and the queue's row
