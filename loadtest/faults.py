@@ -23,7 +23,9 @@ import psutil
 from . import services
 from .paths import Layout
 
-RECOVERY_TIMEOUT = 180
+# Waiting longer would push the next steps past the load's end (seen at 8/s, when
+# /health/ itself queued behind the load for minutes).
+RECOVERY_TIMEOUT = 60
 
 
 @dataclass
