@@ -15,6 +15,7 @@ class AuditKind(models.TextChoices):
     VIEW_PERSONAL_DATA = "view_personal_data", _("Viewed the citizen's contact data")
     DOWNLOAD = "download", _("Downloaded a file")
     EXPORT = "export", _("Exported a list")
+    RETENTION = "retention", _("Personal data anonymised")
 
 
 class AppendOnlyError(Exception):

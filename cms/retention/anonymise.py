@@ -292,7 +292,7 @@ def anonymise_accounts(*, now: datetime | None = None, dry_run: bool = False,
 def _record(what, data: dict, region: Region | None = None) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         text = str(what) % {"region": region.code} if region else str(what)
-    audit.record(kind=AuditKind.ACTION, what=text, data={"task": "retention", **data})
+    audit.record(kind=AuditKind.RETENTION, what=text, data={"task": "retention", **data})
 
 
 def anonymise_personal_data(*, region_code: str | None = None, dry_run: bool = False,

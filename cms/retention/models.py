@@ -27,7 +27,7 @@ class RetentionSettings(RegionSettings):
                     MaxValueValidator(MAX_RETENTION_DAYS)],
         help_text=_("Counted from when a message is closed or rejected. After that the "
                     "citizen's name and phone on the message are replaced by "
-                    "\u201canonymised\u201d and the e-mail address is removed; the "
+                    "“anonymised” and the e-mail address is removed; the "
                     "message, its history and the figures stay."),
     )
 
