@@ -7,12 +7,14 @@ events of the history and schedules the citizen's confirmation e-mail after comm
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cms.kernel.hookspecs import AddresseeChoice, DeadlineChoice
 from cms.kernel.plugins import hooks_for
@@ -26,6 +28,8 @@ from cms.models import (
 )
 from cms.notifications.workflow import notify_transition
 from cms.workflow import table
+
+logger = logging.getLogger(__name__)
 
 # Where a registered message goes: the workflow table's REGISTER row (on to moderation).
 REGISTER = table.transition(Status.REGISTERED, table.Action.REGISTER)
@@ -115,12 +119,28 @@ def decide_registration(data: NewAppeal) -> Decision:
         status=INITIAL_STATUS,
     )
     hooks = hooks_for(data.region)
-    choice = hooks.choose_addressee(appeal=appeal)
+    choice = within_region(hooks.choose_addressee(appeal=appeal), data.region)
     appeal.organisation = choice.organisation
     deadline = hooks.appeal_deadline(appeal=appeal, start=now)
     appeal.deadline = deadline.due_at
     appeal.is_fast_track = deadline.is_fast_track
     return Decision(data=data, appeal=appeal, choice=choice, deadline=deadline, at=now)
+
+
+def within_region(choice: AddresseeChoice, region) -> AddresseeChoice:
+    """`choice`, or the region's moderating organisation when the choice names another
+    region's organisation: a message never leaves its region, whatever a rule written
+    around validation (a bulk update, a third-party plugin's answer) says."""
+    if choice.organisation.region_id == region.pk:
+        return choice
+    logger.warning("choose_addressee named %s of another region for a message of %s",
+                   choice.organisation, region.code)
+    return AddresseeChoice(
+        organisation=region.default_moderating_organisation,
+        explanation=_("The routing chose an organisation of another region; the message "
+                      "went to the region's moderating organisation."),
+        details={**choice.details, "refused_organisation": choice.organisation.pk},
+    )
 
 
 def do_register_appeal(data: NewAppeal, *, decision: Decision | None = None
