@@ -23,8 +23,14 @@ def public_root(region) -> str:
 
 
 def citizen_link(appeal) -> str:
-    """The citizen's page of the message (the portal app is part of the core)."""
-    return public_root(appeal.region) + reverse(
+    """The citizen's page of the message (the portal app is part of the core). The
+    region's address is kept per region version (a site saved bumps it): registration
+    links every confirmation, and would otherwise read the site on every submit."""
+    from cms.submission.region_cache import region_cached
+
+    region = appeal.region
+    root = region_cached(region, "links:public-root", lambda: public_root(region))
+    return root + reverse(
         "portal:message", kwargs={"public_id": appeal.public_id})
 
 

@@ -26,6 +26,7 @@ from cms.models import (
     RegistrationCounter,
     Status,
 )
+from cms.notifications.links import citizen_link
 from cms.notifications.workflow import notify_transition
 from cms.workflow import table
 
@@ -197,7 +198,7 @@ def _register(decision: Decision) -> Appeal:
         email=appeal.citizen_snapshot.get("email", ""),
         recipient=data.citizen,
         appeal=appeal,
-        context={"number": appeal.number},
+        context={"number": appeal.number, "link": citizen_link(appeal)},
         dedup_key=f"registered:{appeal.pk}",
     )
     notify_transition(appeal, REGISTER, events[-1], also=[confirmation])

@@ -20,6 +20,7 @@ from cms.notifications.outbox import SECTIONS, render, template_path
 from cms.notifications.plaintext import render_plain_text
 from cms.permissions.grants import grant_role
 from cms.portal.demo import create_demo_pages, tree_root
+from cms.submission.registration import NewAppeal, do_register_appeal
 from cms.workflow import actions
 from tests import factories
 from tests.rating.answered import answered
@@ -70,6 +71,9 @@ def every_kind_of_letter() -> list[Notification]:
     postponed = message(Status.ON_APPROVAL, executor=staff["executor"])
     pending_postponement(postponed)
     actions.do_approve_postponement(postponed.pk, staff["head"])
+    do_register_appeal(NewAppeal(  # the "registered" letter, through the portal's path
+        region=rejected.region, citizen=rejected.citizen, category=rejected.category,
+        subcategory=rejected.subcategory, territory=rejected.territory, text="Яма"))
     answer = answered()  # the "answered" letter, with the rating plugin's section
     actions.do_reopen_appeal(answer.appeal_id, staff["curator"], "Оценка 1")
     return list(Notification.objects.select_related("appeal__region__site", "recipient")
@@ -122,7 +126,7 @@ def test_every_link_of_every_letter_opens_its_page_on_the_right_host(addresses, 
         followed += 1
 
     # Every template that can hold a link was rendered from a real letter; the others
-    # (no link in them: registration, the fast-track warnings, the test plugin's note)
+    # (no link in them: the fast-track warnings, the test plugin's note)
     # are rendered below with a message's context.
     link_templates = {name for name in email_templates()
                       if "link" in Path(render_source(name)).read_text()}
