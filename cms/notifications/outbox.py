@@ -47,7 +47,7 @@ def notify(*, template: str, email: str, recipient=None, appeal=None,
         if dedup_key and Notification.objects.filter(dedup_key=dedup_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    _enqueue_after_commit(_enqueue, notification.pk)
     return notification
 
 
@@ -67,7 +67,7 @@ def notify_all(notices: list[dict]) -> None:
     if broker is not None:
         _enqueue_batch(keys, broker)
     else:
-        transaction.on_commit(lambda: _enqueue_batch(keys))
+        _enqueue_after_commit(_enqueue_batch, keys)
 
 
 def _broker_in_this_transaction():
@@ -92,6 +92,22 @@ def _broker_in_this_transaction():
     if not isinstance(broker, ORM) or Conf.ORM != alias:
         return None
     return broker
+
+
+def _enqueue_after_commit(enqueue, *args) -> None:
+    """`enqueue(*args)` once the transaction commits. A broker that does not answer then
+    (Redis restarting) is logged, not raised: what was written is committed, the outbox
+    rows are pending, and the scheduled sweep (`retry_pending_notifications_task`)
+    enqueues them again, so the citizen is not answered with a 500 for a registered
+    message."""
+    def run():
+        try:
+            enqueue(*args)
+        except Exception:  # the broker client's own errors
+            logger.warning("notifications: the broker did not answer; the outbox sweep "
+                           "will send %s", args[0], exc_info=True)
+
+    transaction.on_commit(run)
 
 
 def _enqueue_batch(dedup_keys: list[str], broker=None) -> None:
@@ -205,5 +221,5 @@ def retry_notification(notification_pk: int) -> bool:
             state__in=[NotificationState.PENDING, NotificationState.FAILED],
         ).update(state=NotificationState.PENDING)
         if retried:
-            transaction.on_commit(lambda: _enqueue(notification_pk))
+            _enqueue_after_commit(_enqueue, notification_pk)
     return bool(retried)

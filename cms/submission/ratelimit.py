@@ -17,6 +17,7 @@ Settings (optional): `POS_PORTAL_RATE_LIMITS = {"citizen": (count, seconds),
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from .models import RateCounter
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LIMITS = {
     # A citizen writes a few messages in a sitting, not dozens.
@@ -102,13 +105,25 @@ def _count_in_cache(hits: list[Hit]) -> dict[str, int]:
     return counts
 
 
+def _count_in_shared_cache(hits: list[Hit]) -> dict[str, int]:
+    """The cache's count, or the database's while the cache does not answer (Redis
+    restarting): a citizen's message is not refused with a 500 for a counter. The
+    database's count starts from zero, so the limit is looser for that while."""
+    try:
+        return _count_in_cache(hits)
+    except Exception:  # the cache client's own errors (redis.ConnectionError, timeouts)
+        logger.warning("rate limit: the cache did not answer; counting in the database",
+                       exc_info=True)
+        return _count_in_database(hits)
+
+
 def window_hit(scope: str, subject: str, count: int, seconds: int, now: int) -> Hit:
     return Hit(scope, subject, count, seconds, now - now % seconds)
 
 
 def count_attempt(hits: list[Hit], now: int) -> Verdict:
     """Count one attempt against each of `hits`' limits at once; refuse past any."""
-    counted = _count_in_database(hits) if store() == "database" else _count_in_cache(hits)
+    counted = _count_in_database(hits) if store() == "database" else _count_in_shared_cache(hits)
     refused = [hit for hit in hits if counted[hit.scope] > hit.count]
     if refused:
         return Verdict(False, retry_after=max(hit.expires_at - now for hit in refused))

@@ -131,3 +131,16 @@ def test_with_redis_two_processes_share_the_count_there(migrated_sqlite, redis_s
     allowed = race_counters(migrated_sqlite, tmp_path,
                             extra={"POS_TEST_REDIS_URL": redis_server})
     assert sum(allowed) == 5, allowed
+
+
+def test_while_redis_does_not_answer_the_database_counts(small_limits, db, settings):
+    """Redis restarting (issue 16's fault run): the cache's client raises, and every
+    citizen's submit answered 500. Nothing listens on the port below."""
+    settings.POS_RATE_LIMIT_STORE = "cache"
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5}}}
+    verdicts = [ratelimit.check_submission_rate(attempt()) for _ in range(4)]
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    assert RateCounter.objects.get(scope="citizen").used == 4
