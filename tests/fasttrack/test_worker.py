@@ -15,19 +15,13 @@ from django_q.tasks import async_task, result
 
 from cms.models import Notification, Status
 from plugins.fasttrack.models import DeadlineWarning
+from tests.notifications.workers import postgres_url
 from tests.qcluster import running_qcluster
 
 from .conftest import move, register
 
 SWEEP = "plugins.fasttrack.tasks.sweep_deadlines_task"
 WAIT_SECONDS = 60
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def worker(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("The worker shares the test database: PostgreSQL only.")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pos_site.settings.test",
-           "POS_Q_SYNC": "0", "DATABASE_URL": database_url(), "Q_WORKERS": "2"}
+           "POS_Q_SYNC": "0", "DATABASE_URL": postgres_url(), "Q_WORKERS": "2"}
     with running_qcluster(env, tmp_path / "qcluster.log") as process:
         yield process
 

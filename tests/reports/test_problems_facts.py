@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cms.kernel.plugins import get_plugin_manager
@@ -21,6 +20,7 @@ from plugins.reports import problem_facts, problems
 from plugins.reports.filters import ReportFilters, report_scope
 from plugins.reports.problem_facts import ProblemFact, ProblemGroup, ProblemPlace
 from tests import factories
+from tests.notifications.workers import postgres_url
 from tests.qcluster import running_qcluster
 from tests.workflow.builders import staff_member
 
@@ -246,13 +246,6 @@ def test_threshold_top_stops_once_no_candidate_can_enter(monkeypatch):
 # --- a real worker ------------------------------------------------------------------------
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_refresh(demo, tmp_path):
     from django_q.tasks import async_task, result
@@ -260,7 +253,7 @@ def test_a_real_worker_runs_the_refresh(demo, tmp_path):
     first = message(POTHOLE, days_ago=10)
     second = message(POTHOLE_AGAIN, days_ago=8)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pos_site.settings.test",
-           "POS_Q_SYNC": "0", "DATABASE_URL": database_url(), "Q_WORKERS": "1"}
+           "POS_Q_SYNC": "0", "DATABASE_URL": postgres_url(), "Q_WORKERS": "1"}
     with running_qcluster(env, tmp_path / "qcluster.log") as process:
         task_id = async_task("plugins.reports.problem_facts.refresh_task", sync=False)
         outcome = result(task_id, wait=60_000)

@@ -7,12 +7,12 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task, result
 
 from cms.models import AuditRecord
+from tests.notifications.workers import postgres_url
 from tests.qcluster import running_qcluster
 
 from .builders import citizen, closed_message, years_ago
@@ -21,20 +21,13 @@ TASK = "cms.retention.tasks.anonymise_personal_data_task"
 WAIT_SECONDS = 60
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_task(demo, tmp_path):
     # The cluster's scheduler would run the same task; keep this run explicit.
     Schedule.objects.filter(func=TASK).update(next_run=timezone.now() + timedelta(days=1))
     appeal = closed_message(citizen(), years_ago(6))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pos_site.settings.test",
-           "POS_Q_SYNC": "0", "DATABASE_URL": database_url(), "Q_WORKERS": "1"}
+           "POS_Q_SYNC": "0", "DATABASE_URL": postgres_url(), "Q_WORKERS": "1"}
     with running_qcluster(env, tmp_path / "qcluster.log") as process:
         task_id = async_task(TASK, sync=False)
         outcome = result(task_id, wait=WAIT_SECONDS * 1000)
