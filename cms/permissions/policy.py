@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import Permission
-from django.utils.functional import LazyObject
 from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.functional import LazyObject
 
 from cms.models import (
     Appeal,

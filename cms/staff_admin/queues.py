@@ -56,7 +56,6 @@ from .core_queues import overdue_q
 from .display import time_left
 from .exports import QueueExportMixin
 from .phrases import ModelPhrases, PhrasedAdmin, PhrasedIndexView
-from .region_column import RegionFilter, spans_regions
 from .plugin_extensions import (
     QUEUE_MENU_GROUPS,
     ColumnCell,
@@ -64,6 +63,7 @@ from .plugin_extensions import (
     export_select_related,
     plugin_menu_items,
 )
+from .region_column import RegionFilter, spans_regions
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ from cms.models import (
     RegionUserObjectPermission,
     Territory,
 )
-from cms.permissions.grants import ORGANISATION_PERMISSIONS, REGION_PERMISSIONS
 from cms.permissions import policy
+from cms.permissions.grants import ORGANISATION_PERMISSIONS, REGION_PERMISSIONS
 
 from .models import ShellVersion
 
