@@ -20,6 +20,10 @@ class Category(LocalisedName):
 class Subcategory(LocalisedName):
     """A subcategory with its stage terms in working days and the photo rule."""
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT,
         related_name="subcategories",

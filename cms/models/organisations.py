@@ -11,6 +11,10 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     """A body that receives and answers messages (a ministry, a municipality, an agency)."""
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
         related_name="organisations",

@@ -49,6 +49,10 @@ class RejectionReason(models.Model):
     as a duplicate of another message finds it by its code.
     """
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
         related_name="rejection_reasons",

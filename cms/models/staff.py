@@ -21,6 +21,10 @@ REGION_WIDE_ROLES = frozenset({Role.EDITOR, Role.MODERATOR, Role.CURATOR})
 class StaffMembership(models.Model):
     """A staff member holds a role at an organisation (and, for region-wide roles, its region)."""
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
         related_name="memberships",

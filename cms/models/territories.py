@@ -20,6 +20,10 @@ class Territory(MP_Node):
     indexed prefix match, which routing and reports rely on.
     """
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
         related_name="territories",

@@ -89,6 +89,10 @@ class FastTrack(models.Model):
     A fast track for a subcategory wins over one for its category.
     """
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
         related_name="fast_tracks",
@@ -155,6 +159,10 @@ class FastTrack(models.Model):
 
 class CalendarAmendment(models.Model):
     """A region's change to the national production calendar on one date."""
+
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
 
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,

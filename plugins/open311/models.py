@@ -41,6 +41,10 @@ class Integration(models.Model):
     """A system allowed to file messages into one region through the API (the ЕПГУ, a city
     app, a call centre), with its key, the services it may file, and its rate limit."""
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     region = models.ForeignKey("cms.Region", verbose_name=_("region"),
                                on_delete=models.PROTECT,
                                related_name="open311_integrations")

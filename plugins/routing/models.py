@@ -56,6 +56,10 @@ class RoutingRule(models.Model):
     category, so that filtering the list by category shows it.
     """
 
+    # Reference data, not Wagtail content: no "usage" to track, and a region's load
+    # would otherwise update Wagtail's reference index once per saved row.
+    wagtail_reference_index_ignore = True
+
     region = models.ForeignKey(
         "cms.Region", verbose_name=_("region"), on_delete=models.CASCADE,
         related_name="routing_rules",
