@@ -26,6 +26,8 @@ where that app is installed: the satisfaction report still asks the kernel's
 
 from __future__ import annotations
 
+import re
+
 import json
 import logging
 from datetime import date, datetime, timedelta
@@ -350,6 +352,9 @@ def grouped(rows, columns: dict[str, str], sets: list[tuple[str, ...]],
     computed = ", ".join(f"{sql} AS {name}" for name, sql in aggregates.items())
     grouping = ", ".join(f"({', '.join(f'g_{name}' for name in group)})" if group else "()"
                          for group in sets)
+    if connection.vendor != "postgresql":
+        return _grouped_one_set_at_a_time(inner_sql, inner_params, columns, sets,
+                                          computed, extra_params)
     sql = (f"SELECT GROUPING({keys}) AS grouping_mask, "
            f"{', '.join(f'g_{name} AS {name}' for name in names)}, {computed} "
            f"FROM (SELECT r.*, {select} FROM ({inner_sql}) r) r "
@@ -361,3 +366,45 @@ def grouped(rows, columns: dict[str, str], sets: list[tuple[str, ...]],
     for row in found:
         row["set"] = masks[row.pop("grouping_mask")]
     return found
+
+
+def _grouped_one_set_at_a_time(inner_sql, inner_params, columns: dict[str, str],
+                               sets: list[tuple[str, ...]], computed: str,
+                               extra_params: tuple) -> list[dict]:
+    """`grouped` where there is no GROUPING SETS (SQLite, the demo's database): one
+    GROUP BY per set, UNION ALL. PostgreSQL's `= ANY(%s)` of a list becomes an IN list
+    and its percentiles are left out (None), as the reports say on SQLite."""
+    computed = re.sub(r"percentile_cont\([^)]*\) WITHIN GROUP \([^)]*\)", "NULL",
+                      computed)
+    computed, extra = _in_lists(computed, list(extra_params))
+    select = ", ".join(f"{sql} AS g_{name}" for name, sql in columns.items())
+    source = f"(SELECT r.*, {select} FROM ({inner_sql}) r) r"
+    branches, params = [], []
+    for index, group in enumerate(sets):
+        keys = ", ".join(f"g_{name} AS {name}" if name in group else f"NULL AS {name}"
+                         for name in columns)
+        by = f" GROUP BY {', '.join(f'g_{name}' for name in group)}" if group else ""
+        branches.append(f"SELECT {index} AS set_index, {keys}, {computed} FROM {source}{by}")
+        params += [*extra, *inner_params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        header = [column[0] for column in cursor.description]
+        found = [dict(zip(header, row, strict=True)) for row in cursor.fetchall()]
+    for row in found:
+        row["set"] = row.pop("set_index")
+    return found
+
+
+def _in_lists(sql: str, params: list) -> tuple[str, list]:
+    """`x = ANY(%s)` with a list parameter, as `x IN (%s, …)` with its items."""
+    parts = sql.split("%s")
+    out, flat = parts[0], []
+    for part, param in zip(parts[1:], params, strict=True):
+        if isinstance(param, (list, tuple)) and out.endswith("= ANY("):
+            out = out[:-len("= ANY(")] + "IN (" + ", ".join(["%s"] * len(param))
+            flat.extend(param)
+        else:
+            out += "%s"
+            flat.append(param)
+        out += part
+    return out, flat
