@@ -26,10 +26,9 @@ where that app is installed: the satisfaction report still asks the kernel's
 
 from __future__ import annotations
 
-import re
-
 import json
 import logging
+import re
 from datetime import date, datetime, timedelta
 
 from django.apps import apps
