@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import date, datetime, timedelta
 
 from django.apps import apps
@@ -258,42 +257,32 @@ def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int
 
 
 def refresh_facts(*, full: bool = False, now: datetime | None = None) -> dict[str, int]:
-    """Bring the messages' and ratings' facts up to date; returns the rows written."""
+    """Bring the messages' and ratings' facts up to date; returns the rows written.
+    On PostgreSQL in SQL (below); elsewhere (SQLite, the demo) the same rows are
+    computed in Python (`plugins.reports.python_facts`)."""
     now = now or timezone.now()
     regions = enabled_region_ids("reports")
-    written = {}
+    in_sql = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        if in_sql:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # (SQLite's transactions are IMMEDIATE: one writer at a time already.)
         last = FactsRefresh.objects.filter(name=APPEALS).first()
         # Never refreshed: everything, as a full refresh does.
         full = full or last is None
         since = None if full else last.changed_since - OVERLAP
-        params = {"now": now, "regions": regions,
-                  "numbers": calendar_numbers(regions, now.date()), "since": since}
-        if full:
-            # Readers wait for the rebuild rather than see half of it.
-            cursor.execute(f"TRUNCATE {AppealFact._meta.db_table}, "
-                           f"{RatingFact._meta.db_table}")
-        cursor.execute(appeal_facts_sql(incremental=not full), params)
-        written[APPEALS] = cursor.rowcount
-        if not full:
-            changed_months_of_appeals(cursor, now)
-        if (sql := rating_facts_sql(incremental=not full)) is not None:
-            if not full:
-                # The months of the changed ratings' messages are rebuilt too.
-                sql = f"""WITH changed AS ({sql} RETURNING region_id, created_at)
-                          INSERT INTO {CHANGED_MONTHS}
-                          SELECT DISTINCT c.region_id, date_trunc(
-                              'month', c.created_at AT TIME ZONE reg.time_zone)::date
-                          FROM changed c JOIN cms_region reg ON reg.id = c.region_id"""
-            cursor.execute(sql, params)
-            written[RATINGS] = cursor.rowcount
-        written[MONTHS] = rebuild_months(cursor, full=full, with_ratings=sql is not None)
+        if in_sql:
+            written = write_in_sql(cursor, full=full, since=since, now=now,
+                                   regions=regions)
+        else:
+            from . import python_facts
+
+            written = python_facts.write(full=full, since=since, now=now, regions=regions)
         for name in (APPEALS, RATINGS):
             FactsRefresh.objects.update_or_create(
                 name=name, defaults={"refreshed_at": now, "changed_since": now,
                                      "rows": written.get(name, 0)})
-    if full:
+    if full and in_sql:
         # A rebuilt table is all new rows: VACUUM marks its pages all-visible, so that
         # the overdue messages are read by an index-only scan, and ANALYZE gives the
         # planner its sizes (a fresh table looks empty).
@@ -302,6 +291,34 @@ def refresh_facts(*, full: bool = False, now: datetime | None = None) -> dict[st
         with connection.cursor() as cursor:
             for model in (AppealFact, RatingFact, MonthFigures):
                 cursor.execute(f"{command} {model._meta.db_table}")
+    return written
+
+
+def write_in_sql(cursor, *, full: bool, since: datetime | None, now: datetime,
+                 regions: list[int]) -> dict[str, int]:
+    """The facts' writes on PostgreSQL: one `INSERT … SELECT` per table."""
+    written = {}
+    params = {"now": now, "regions": regions,
+              "numbers": calendar_numbers(regions, now.date()), "since": since}
+    if full:
+        # Readers wait for the rebuild rather than see half of it.
+        cursor.execute(f"TRUNCATE {AppealFact._meta.db_table}, "
+                       f"{RatingFact._meta.db_table}")
+    cursor.execute(appeal_facts_sql(incremental=not full), params)
+    written[APPEALS] = cursor.rowcount
+    if not full:
+        changed_months_of_appeals(cursor, now)
+    if (sql := rating_facts_sql(incremental=not full)) is not None:
+        if not full:
+            # The months of the changed ratings' messages are rebuilt too.
+            sql = f"""WITH changed AS ({sql} RETURNING region_id, created_at)
+                      INSERT INTO {CHANGED_MONTHS}
+                      SELECT DISTINCT c.region_id, date_trunc(
+                          'month', c.created_at AT TIME ZONE reg.time_zone)::date
+                      FROM changed c JOIN cms_region reg ON reg.id = c.region_id"""
+        cursor.execute(sql, params)
+        written[RATINGS] = cursor.rowcount
+    written[MONTHS] = rebuild_months(cursor, full=full, with_ratings=sql is not None)
     return written
 
 
@@ -352,8 +369,10 @@ def grouped(rows, columns: dict[str, str], sets: list[tuple[str, ...]],
     grouping = ", ".join(f"({', '.join(f'g_{name}' for name in group)})" if group else "()"
                          for group in sets)
     if connection.vendor != "postgresql":
-        return _grouped_one_set_at_a_time(inner_sql, inner_params, columns, sets,
-                                          computed, extra_params)
+        from .sqlite_grouped import grouped_one_set_at_a_time
+
+        return grouped_one_set_at_a_time(inner_sql, inner_params, columns, sets,
+                                         aggregates, extra_params)
     sql = (f"SELECT GROUPING({keys}) AS grouping_mask, "
            f"{', '.join(f'g_{name} AS {name}' for name in names)}, {computed} "
            f"FROM (SELECT r.*, {select} FROM ({inner_sql}) r) r "
@@ -365,45 +384,3 @@ def grouped(rows, columns: dict[str, str], sets: list[tuple[str, ...]],
     for row in found:
         row["set"] = masks[row.pop("grouping_mask")]
     return found
-
-
-def _grouped_one_set_at_a_time(inner_sql, inner_params, columns: dict[str, str],
-                               sets: list[tuple[str, ...]], computed: str,
-                               extra_params: tuple) -> list[dict]:
-    """`grouped` where there is no GROUPING SETS (SQLite, the demo's database): one
-    GROUP BY per set, UNION ALL. PostgreSQL's `= ANY(%s)` of a list becomes an IN list
-    and its percentiles are left out (None), as the reports say on SQLite."""
-    computed = re.sub(r"percentile_cont\([^)]*\) WITHIN GROUP \([^)]*\)", "NULL",
-                      computed)
-    computed, extra = _in_lists(computed, list(extra_params))
-    select = ", ".join(f"{sql} AS g_{name}" for name, sql in columns.items())
-    source = f"(SELECT r.*, {select} FROM ({inner_sql}) r) r"
-    branches, params = [], []
-    for index, group in enumerate(sets):
-        keys = ", ".join(f"g_{name} AS {name}" if name in group else f"NULL AS {name}"
-                         for name in columns)
-        by = f" GROUP BY {', '.join(f'g_{name}' for name in group)}" if group else ""
-        branches.append(f"SELECT {index} AS set_index, {keys}, {computed} FROM {source}{by}")
-        params += [*extra, *inner_params]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches), params)
-        header = [column[0] for column in cursor.description]
-        found = [dict(zip(header, row, strict=True)) for row in cursor.fetchall()]
-    for row in found:
-        row["set"] = row.pop("set_index")
-    return found
-
-
-def _in_lists(sql: str, params: list) -> tuple[str, list]:
-    """`x = ANY(%s)` with a list parameter, as `x IN (%s, …)` with its items."""
-    parts = sql.split("%s")
-    out, flat = parts[0], []
-    for part, param in zip(parts[1:], params, strict=True):
-        if isinstance(param, (list, tuple)) and out.endswith("= ANY("):
-            out = out[:-len("= ANY(")] + "IN (" + ", ".join(["%s"] * len(param))
-            flat.extend(param)
-        else:
-            out += "%s"
-            flat.append(param)
-        out += part
-    return out, flat

@@ -2,7 +2,7 @@
 reports answered 500 there. `grouped` runs one GROUP BY per set on it instead; the
 parameters of PostgreSQL's `= ANY(%s)` become an IN list."""
 
-from plugins.reports.facts import _in_lists
+from plugins.reports.sqlite_grouped import in_lists as _in_lists
 
 
 def test_a_list_parameter_of_any_becomes_an_in_list():
