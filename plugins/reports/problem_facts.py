@@ -24,8 +24,9 @@ refresh_problem_facts [--full]`) upserts the facts of the messages changed since
 run (by `updated_at`, through rsum's index `reports_appeal_updated`), then recomputes the
 groups of every place and subcategory those messages were or are at: a few hundred
 messages at most per place, read through the index `reports_problem_place`. The full
-refresh recomputes every group, in chunks of places. PostgreSQL only (pg_trgm); on
-SQLite the report computes its figures directly (`plugins.reports.similar`).
+refresh recomputes every group, in chunks of places. That is PostgreSQL's SQL (pg_trgm);
+elsewhere (SQLite, the demo) `plugins.reports.python_problem_facts` writes the same
+rows in Python.
 """
 
 from __future__ import annotations
@@ -340,61 +341,76 @@ def recount_places(cursor, place_ids: list[int] | None) -> None:
 
 
 def refresh(*, full: bool = False, now: datetime | None = None) -> dict[str, int]:
-    """Bring the problem facts up to date (PostgreSQL); returns the rows written."""
+    """Bring the problem facts up to date; returns the rows written. On PostgreSQL in
+    SQL (below); elsewhere (SQLite, the demo) the same rows are computed in Python
+    (`plugins.reports.python_problem_facts`)."""
     from .models import FactsRefresh
 
-    if connection.vendor != "postgresql":
-        return {}
     now = now or timezone.now()
     regions = enabled_region_ids("reports")
-    written: dict[str, int] = {}
+    in_sql = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        if in_sql:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # (SQLite's transactions are IMMEDIATE: one writer at a time already.)
         last = FactsRefresh.objects.filter(name=REFRESH_NAME).first()
         full = full or last is None
         since = None if full else last.changed_since - OVERLAP
-        params = {"regions": regions, "since": since}
-        if full:
-            cursor.execute(f"TRUNCATE {ProblemFact._meta.db_table}, "
-                           f"{ProblemPlace._meta.db_table}, {ProblemGroup._meta.db_table}, "
-                           f"{ProblemMonth._meta.db_table}")
+        if in_sql:
+            written = write_in_sql(cursor, full=full, since=since, regions=regions)
         else:
-            touched = _places_of_changed(cursor, since, regions)
-            cursor.execute(months_delta_sql(), params)
-        cursor.execute(places_sql(incremental=not full), params)
-        written["places"] = cursor.rowcount
-        cursor.execute(facts_sql(incremental=not full), params)
-        written["facts"] = cursor.rowcount
-        if full:
-            cursor.execute(f"SELECT max(id) FROM {ProblemPlace._meta.db_table}")
-            last_place = cursor.fetchone()[0] or 0
-            regrouped = 0
-            for first in range(0, last_place + 1, FULL_CHUNK):
-                regrouped += regroup(cursor, "f.place_id >= %s AND f.place_id < %s",
-                                     [first, first + FULL_CHUNK])
-            written["groups"] = regrouped
-            recount_places(cursor, None)
-            cursor.execute(months_full_sql())
-        else:
-            touched |= _places_of_changed(cursor, since, regions)
-            written["groups"] = 0
-            if touched:
-                places, subcategories = zip(*sorted(touched), strict=True)
-                written["groups"] = regroup(
-                    cursor, "(f.place_id, f.subcategory_id) IN "
-                            "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
-                    [list(places), list(subcategories)])
-                recount_places(cursor, sorted(set(places)))
+            from . import python_problem_facts
+
+            written = python_problem_facts.write(full=full, since=since, regions=regions)
         FactsRefresh.objects.update_or_create(
             name=REFRESH_NAME, defaults={"refreshed_at": now, "changed_since": now,
                                          "rows": written["facts"]})
-    if full:
+    if full and in_sql:
         # VACUUM (outside a transaction only) also marks the pages all-visible, which
         # the index-only scans of the report need; ANALYZE gives the planner the counts.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for model in (ProblemPlace, ProblemFact, ProblemGroup, ProblemMonth):
                 cursor.execute(f"{command} {model._meta.db_table}")
+    return written
+
+
+def write_in_sql(cursor, *, full: bool, since: datetime | None, regions: list[int]
+                 ) -> dict[str, int]:
+    """The problem facts' writes on PostgreSQL."""
+    written: dict[str, int] = {}
+    params = {"regions": regions, "since": since}
+    if full:
+        cursor.execute(f"TRUNCATE {ProblemFact._meta.db_table}, "
+                       f"{ProblemPlace._meta.db_table}, {ProblemGroup._meta.db_table}, "
+                       f"{ProblemMonth._meta.db_table}")
+    else:
+        touched = _places_of_changed(cursor, since, regions)
+        cursor.execute(months_delta_sql(), params)
+    cursor.execute(places_sql(incremental=not full), params)
+    written["places"] = cursor.rowcount
+    cursor.execute(facts_sql(incremental=not full), params)
+    written["facts"] = cursor.rowcount
+    if full:
+        cursor.execute(f"SELECT max(id) FROM {ProblemPlace._meta.db_table}")
+        last_place = cursor.fetchone()[0] or 0
+        regrouped = 0
+        for first in range(0, last_place + 1, FULL_CHUNK):
+            regrouped += regroup(cursor, "f.place_id >= %s AND f.place_id < %s",
+                                 [first, first + FULL_CHUNK])
+        written["groups"] = regrouped
+        recount_places(cursor, None)
+        cursor.execute(months_full_sql())
+    else:
+        touched |= _places_of_changed(cursor, since, regions)
+        written["groups"] = 0
+        if touched:
+            places, subcategories = zip(*sorted(touched), strict=True)
+            written["groups"] = regroup(
+                cursor, "(f.place_id, f.subcategory_id) IN "
+                        "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [list(places), list(subcategories)])
+            recount_places(cursor, sorted(set(places)))
     return written
 
 

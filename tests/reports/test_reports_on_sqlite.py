@@ -12,7 +12,11 @@ import json
 import pytest
 from django.db import connection
 
-from tests.hardening.conftest import migrated_sqlite, migrated_sqlite_template  # noqa: F401
+# The demo database fixture of the hardening tests (a migrated SQLite file, copied).
+from tests.hardening.conftest import (  # noqa: F401
+    migrated_sqlite,
+    migrated_sqlite_template,
+)
 from tests.notifications.workers import run, worker_environ
 
 from .figures_app import figures
