@@ -49,7 +49,7 @@ def write(*, full: bool, since: datetime | None, now: datetime, regions: list[in
     if full:
         AppealFact.objects.all().delete()
         RatingFact.objects.all().delete()
-    zones = {pk: ZoneInfo(zone) for pk, zone in Region.objects.values_list("pk", "time_zone")}
+    zones = region_zones()
     changed = Q() if full else Q(updated_at__gte=since)
     rows = appeal_facts(Appeal.objects.filter(changed, region_id__in=regions), now,
                         json.loads(calendar_numbers(regions, now.date())), zones)
@@ -68,8 +68,19 @@ def write(*, full: bool, since: datetime | None, now: datetime, regions: list[in
     return written
 
 
+def region_zones() -> dict[int, ZoneInfo]:
+    return {pk: ZoneInfo(zone) for pk, zone in Region.objects.values_list("pk",
+                                                                          "time_zone")}
+
+
 def local_month(moment: datetime, zone: ZoneInfo) -> date:
+    """The first day of `moment`'s month on the region's clock."""
     return timezone.localtime(moment, zone).date().replace(day=1)
+
+
+def any_of(conditions) -> Q:
+    """The conditions ORed (none: nothing matches)."""
+    return reduce(operator.or_, conditions, Q(pk__in=[]))
 
 
 def _upsert(model, rows: list, columns: tuple[str, ...]) -> None:
@@ -131,7 +142,8 @@ def rating_facts(regions: list[int], since: datetime | None,
     ratings = Rating.objects.filter(appeal__region_id__in=regions)
     if since is not None:
         reviewed = Review.objects.filter(Q(opened_at__gte=since) | Q(closed_at__gte=since))
-        ratings = ratings.filter(Q(changed_at__gte=since) | Q(appeal__updated_at__gte=since)
+        ratings = ratings.filter(Q(changed_at__gte=since)
+                                 | Q(appeal__updated_at__gte=since)
                                  | Q(pk__in=reviewed.values("rating_id")))
     default = Settings._meta.get_field("low_threshold").default
     thresholds = dict(Settings.objects.values_list("region_id", "low_threshold"))
@@ -170,9 +182,8 @@ def rebuild_months(months: set[Month] | None, zones: dict[int, ZoneInfo], *,
             by_region[region].add(month)
         if not by_region:
             return 0
-        stale = stale.filter(reduce(operator.or_, (
-            Q(region_id=region, month__in=sorted(firsts))
-            for region, firsts in by_region.items())))
+        stale = stale.filter(any_of(Q(region_id=region, month__in=sorted(firsts))
+                                    for region, firsts in by_region.items()))
         facts = AppealFact.objects.filter(region_id__in=list(by_region))
     else:
         facts = AppealFact.objects.all()

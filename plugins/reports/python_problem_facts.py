@@ -14,14 +14,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
-from django.utils import timezone
 
-from cms.models import Appeal, Region
+from cms.models import Appeal
 
-from .problem_facts import ProblemFact, ProblemGroup, ProblemMonth, ProblemPlace, components
+from .problem_facts import (
+    ProblemFact,
+    ProblemGroup,
+    ProblemMonth,
+    ProblemPlace,
+    components,
+)
+from .python_facts import any_of, local_month, region_zones
 from .trigrams import at_least, trigrams
 
 Place = tuple[int, int]  # (place id, subcategory id): where groups are found
@@ -46,7 +51,7 @@ def write(*, full: bool, since: datetime | None, regions: list[int]) -> dict[str
     before = ProblemFact.objects.filter(appeal_id__in=changed.values("pk"))
     touched = set(before.filter(place__isnull=False).values_list("place_id",
                                                                  "subcategory_id"))
-    months = {(region, at) for region, at in before.values_list("region_id", "created_at")}
+    months = set(before.values_list("region_id", "created_at"))
     appeals = list(changed.order_by("pk").values("pk", "address", *FACT_FIELDS[:-1]))
     written = {"places": add_places(appeals)}
     place_of = {(territory, key): pk for pk, territory, key in
@@ -111,8 +116,8 @@ def regroup(places: set[Place] | None) -> int:
     ProblemFact.objects.bulk_update(changed, ["similar_group"])
     stale = ProblemGroup.objects.all()
     if places is not None:
-        stale = stale.filter(_any(Q(place_id=place, subcategory_id=subcategory)
-                                  for place, subcategory in places))
+        stale = stale.filter(any_of(Q(place_id=place, subcategory_id=subcategory)
+                                    for place, subcategory in places))
     stale.delete()
     members: dict[int, list] = defaultdict(list)
     for rows in at_place.values():
@@ -127,19 +132,13 @@ def regroup(places: set[Place] | None) -> int:
     return len(changed)
 
 
-def _any(conditions) -> Q:
-    found = Q(pk__in=[])
-    for condition in conditions:
-        found |= condition
-    return found
-
-
 def recount_places(place_ids: set[int] | None) -> None:
     """Each place's messages, all time (of `place_ids`, or of every place)."""
     places = ProblemPlace.objects.all()
     facts = ProblemFact.objects.filter(place__isnull=False)
     if place_ids is not None:
-        places, facts = places.filter(pk__in=place_ids), facts.filter(place_id__in=place_ids)
+        places = places.filter(pk__in=place_ids)
+        facts = facts.filter(place_id__in=place_ids)
     totals: dict[int, int] = defaultdict(int)
     for place_id in facts.values_list("place_id", flat=True):
         totals[place_id] += 1
@@ -152,25 +151,21 @@ def recount_places(place_ids: set[int] | None) -> None:
 def recount_months(moments: set[tuple[int, datetime]] | None) -> None:
     """Count the messages' cells (region, local month, subcategory, territory) again,
     of the months of `moments` ((region, a time in it); None: of every month)."""
-    zones = {pk: ZoneInfo(zone) for pk, zone in Region.objects.values_list("pk", "time_zone")}
-
-    def month(region_id: int, at: datetime):
-        return timezone.localtime(at, zones[region_id]).date().replace(day=1)
-
-    months = None if moments is None else {(region, month(region, at))
+    zones = region_zones()
+    months = None if moments is None else {(region, local_month(at, zones[region]))
                                            for region, at in moments}
     if months is not None and not months:
         return
     stale, facts = ProblemMonth.objects.all(), ProblemFact.objects.all()
     if months is not None:
-        stale = stale.filter(_any(Q(region_id=region, month=first)
-                                  for region, first in months))
+        stale = stale.filter(any_of(Q(region_id=region, month=first)
+                                    for region, first in months))
         facts = facts.filter(region_id__in={region for region, _first in months})
     stale.delete()
     cells: dict[tuple, list] = {}
     for region, at, category, subcategory, territory in facts.values_list(
             "region_id", "created_at", "category_id", "subcategory_id", "territory_id"):
-        key = (region, month(region, at))
+        key = (region, local_month(at, zones[region]))
         if months is not None and key not in months:
             continue
         cell = cells.setdefault((*key, subcategory, territory), [category, 0])
