@@ -14,11 +14,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import models
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Site
+from wagtail.models import Collection, GroupCollectionPermission, Site
 
 from cms.models import (
     Category,
@@ -29,9 +30,11 @@ from cms.models import (
     Subcategory,
     Territory,
 )
+from cms.permissions.groups import ROLE_GROUP_NAMES
 from tests import factories
 from tests.perf import test_submit_path as submit_path
 from tests.perf.test_cache_invalidation_load_region import another_worker, page
+from tests.perf.test_staff_queue import sidebar
 from tests.perf.test_submit_path import SUBCATEGORY, expected_deadline, submit, told
 from tests.portal.conftest import valid_post
 from tests.queues.test_queues import QUEUE_USERS, bulk_messages
@@ -122,6 +125,17 @@ def test_a_category_renamed_in_the_admin_is_offered_by_its_name_next(
     admin_post(admin_client, edit_url(Category, category.pk),
                as_posted(category, CATEGORY_FIELDS, name="Переименованная категория"))
     assert "Переименованная категория" in page(citizen_client, general.url)
+
+
+def test_a_category_renamed_in_the_admin_is_in_the_next_queues_filter(
+        inbox, admin_client):
+    # Not the inbox message's category (01): only the filter names it.
+    category = Category.objects.get(code="06")
+    assert str(category) in page(inbox, "/admin/queues/inbox/")
+    admin_post(admin_client, edit_url(Category, category.pk),
+               as_posted(category, CATEGORY_FIELDS, name="Переименованная категория"))
+    category.refresh_from_db()
+    assert str(category) in page(inbox, "/admin/queues/inbox/")
 
 
 def test_a_subcategorys_term_changed_in_the_admin_counts_from_the_next_message(
@@ -258,3 +272,20 @@ def test_a_moderators_membership_deleted_in_the_admin_is_not_told_of_the_next_me
     assert StaffMembership.objects.filter(user=user).count() == 1
     admin_post(admin_client, f"/admin/cms/staffmembership/delete/{membership.pk}/", {})
     assert user.email not in told(submit(citizen_client, general))
+
+
+# --- the admin shell: collection permissions ---------------------------------------
+
+
+def test_a_collection_permission_given_to_a_role_shows_its_menu_next(client, demo):
+    """The rows Wagtail's group editor saves (its formsets; no region file gives them):
+    the coordinator's sidebar offers the documents on the next request."""
+    coordinator = demo_staff()["coordinator"]
+    client.force_login(coordinator)
+    assert '"documents"' not in sidebar(client)
+    group = coordinator.groups.get(name=ROLE_GROUP_NAMES[Role.COORDINATOR])
+    with another_worker():
+        GroupCollectionPermission.objects.create(
+            group=group, collection=Collection.get_first_root_node(),
+            permission=Permission.objects.get(codename="change_document"))
+    assert '"documents"' in sidebar(client)
