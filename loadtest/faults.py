@@ -79,9 +79,6 @@ def claimed_notifications(layout: Layout) -> str:
 
 
 def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
-    before = {
-        pid: len(children) for pid, children in qcluster_processes(layout).items()
-    }
     deadline = time.monotonic() + 60
     victim = None
     while victim is None and time.monotonic() < deadline:
@@ -100,6 +97,7 @@ def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
         )
         return
     main_pid, process = victim
+    before = {child.pid for child in qcluster_processes(layout).get(main_pid, [])}
     process.send_signal(signal.SIGKILL)
     result.notes.append(
         f"SIGKILL to worker pid {process.pid} of cluster {main_pid} while "
@@ -109,18 +107,14 @@ def kill_worker_while_delivering(layout: Layout, result: FaultResult) -> None:
         "outbox rows claimed (sending) right after the kill: "
         f"{claimed_notifications(layout) or 'none'}"
     )
-    respawned = None
-    for _ in range(120):
-        now = qcluster_processes(layout).get(main_pid, [])
-        alive = [
-            child for child in now if child.pid != process.pid and child.is_running()
-        ]
-        if len(alive) >= before.get(main_pid, 0):
-            respawned = [
-                child.pid for child in alive if child.create_time() > result.started
-            ]
-            break
+    # The sentinel's new worker is a process of the cluster that was not there before
+    # the kill (a worker recycled meanwhile counts too: the cluster is working).
+    respawned = []
+    waited_until = time.monotonic() + 30
+    while not respawned and time.monotonic() < waited_until:
         time.sleep(0.25)
+        respawned = [child.pid for child in qcluster_processes(layout).get(main_pid, [])
+                     if child.pid not in before]
     result.notes.append(
         f"the cluster's sentinel started a new worker: {respawned}"
         if respawned

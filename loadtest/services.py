@@ -212,9 +212,15 @@ def run_unit(layout: Layout, unit: str, name: str) -> int:
     return pid
 
 
+# A load balancer's probe timeout: /health/ is answered by the same gunicorn workers as
+# the load, so in the ramp's backlog it waits its turn for seconds.
+HEALTH_PROBE_TIMEOUT = 10
+
+
 def health(layout: Layout) -> int:
     try:
-        with urllib.request.urlopen(f"{layout.stack_url}/health/", timeout=5) as answer:
+        with urllib.request.urlopen(f"{layout.stack_url}/health/",
+                                    timeout=HEALTH_PROBE_TIMEOUT) as answer:
             return answer.status
     except urllib.error.HTTPError as error:
         return error.code

@@ -151,7 +151,8 @@ POS_RATE_LIMIT_STORE = env("POS_RATE_LIMIT_STORE", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, serving from the database while Redis restarts.
+            "BACKEND": "cms.operations.cache.RedisCacheThatMayBeAway",
             "LOCATION": REDIS_URL,
         }
     }

@@ -25,6 +25,9 @@ def extend(settings: dict) -> None:
     middleware.insert(frames, "cms.operations.security.ContentSecurityPolicyMiddleware")
     # Last, as django-axes asks: it turns a lockout into its 429 page.
     middleware.append("axes.middleware.AxesMiddleware")
+    # Calls the view itself (once more if its database connection died), so it comes
+    # after every middleware whose process_view checks the request.
+    middleware.append("cms.operations.lost_database.RetryAfterLostDatabaseMiddleware")
     settings["MIDDLEWARE"] = middleware
 
     # Axes first, as it requires: it refuses a locked-out login before any backend runs.

@@ -4,6 +4,12 @@ from .base import *  # noqa: F403
 from .env import env, env_bool, env_list, env_required
 
 SECRET_KEY = env_required("SECRET_KEY")
+# A restarting PostgreSQL makes new connections wait up to this many seconds
+# (cms.operations.db.postgresql) instead of failing their requests.
+DATABASES["default"]["CONNECT_RETRY_SECONDS"] = float(  # noqa: F405
+    env("DATABASE_CONNECT_RETRY_SECONDS", "15"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "cms.operations.db.postgresql"  # noqa: F405
 DEBUG = False
 POS_DEMO = False
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

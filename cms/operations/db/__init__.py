@@ -1,0 +1,1 @@
+"""Database backends of the operations app (issue 16's faults)."""
