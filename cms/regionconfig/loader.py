@@ -12,6 +12,7 @@ from django.db.models import ProtectedError
 
 from cms.kernel.plugins import all_hooks
 from cms.models import Category, Region, Subcategory
+from cms.retention.regionfile import RetentionFile
 
 from . import classifier
 from .core import CORE_FILES, RegionFile
@@ -27,9 +28,9 @@ from .portal import PortalFile
 from .reasons import ReasonsFile
 from .workflow import WorkflowFile
 
-# The core's files beyond the four of `core`: they need the portal's and the workflow's
-# models, which `core` does not.
-REGION_FILES = (*CORE_FILES, WorkflowFile(), ReasonsFile(), PortalFile())
+# The core's files beyond the four of `core`: they need the portal's, the workflow's and
+# the retention settings' models, which `core` does not.
+REGION_FILES = (*CORE_FILES, WorkflowFile(), RetentionFile(), ReasonsFile(), PortalFile())
 
 
 @dataclass

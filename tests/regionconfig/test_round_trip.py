@@ -11,6 +11,7 @@ from wagtail.models import Page, Site
 
 from cms.models import Region
 from cms.portal.models import SubmissionPage
+from cms.retention.models import RetentionSettings
 
 CONFIG = settings.POS_CONFIG_DIR
 REGIONS = ("demo", "ural")
@@ -44,6 +45,10 @@ def test_export_fresh_database_load_export_is_byte_identical(transactional_db, t
                for code in REGIONS for path in sorted((CONFIG / code).glob("*.json"))}
     assert first == shipped
     assert "ural/portal.json" in first and "demo/rejection_reasons.json" in first
+    # Ural keeps contact data three years, from its retention.json; the demo region has no
+    # row of its own (the default), so no file is written for it.
+    assert "ural/retention.json" in first and "demo/retention.json" not in first
+    assert RetentionSettings.objects.get(region__code="ural").personal_data_retention_days == 1096
 
     fresh_database()
     load_all(tmp_path / "first")
