@@ -1,4 +1,6 @@
-"""Shared fixtures. The test database gets the classifier and the demo region once."""
+"""Shared fixtures. The test database gets the classifier and the demo region once; on
+PostgreSQL a transactional test's teardown puts those rows back by SQL (tests/snapshot.py)
+instead of emptying the database, so every test starts from the demo data."""
 
 from __future__ import annotations
 
@@ -60,13 +62,19 @@ def _default_language():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from tests import snapshot
+
     with django_db_blocker.unblock():
         load_demo_data()
+        snapshot.take()
+    with snapshot.restored_after_transactional_tests():
+        yield
 
 
 @pytest.fixture
 def demo(db) -> Region:
-    """The demo region (reloaded if a transactional test flushed the database)."""
+    """The demo region (loaded again if the database was emptied without being put back:
+    not on PostgreSQL, or a test's own flush)."""
     region = Region.objects.filter(code="demo").first()
     return region or load_demo_data()
 

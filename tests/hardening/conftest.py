@@ -6,15 +6,13 @@ import shutil
 
 import pytest
 
-from tests.notifications.workers import run, worker_environ
+from tests import sqlite_template
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sqlite-template") / "demo.sqlite3"
-    run(["manage.py", "migrate", "--no-input", "-v0"],
-        worker_environ(f"sqlite:///{path}", {}), timeout=600)
-    return path
+def migrated_sqlite_template():
+    # Migrated once per process, whichever module imports these fixtures.
+    return sqlite_template.migrated_template()
 
 
 @pytest.fixture

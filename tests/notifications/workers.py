@@ -49,8 +49,9 @@ def race(pks: list[int], environ: dict, folder: Path, workers: int = 2) -> list[
 def sqlite_database(path: Path, smtp_environ: dict, count: int) -> tuple[dict, list[int]]:
     """A migrated SQLite database holding `count` pending notifications (the demo's
     database); the workers' environment and the notifications' pks."""
-    environ = worker_environ(f"sqlite:///{path}", smtp_environ)
-    run(["manage.py", "migrate", "--no-input", "-v0"], environ)
+    from tests import sqlite_template
+
+    environ = worker_environ(sqlite_template.migrated_copy(path), smtp_environ)
     pks = json.loads(run(["-m", "tests.notifications.race_worker", "setup", str(count)],
                          environ))
     return environ, pks
