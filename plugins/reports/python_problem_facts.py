@@ -26,7 +26,7 @@ from .problem_facts import (
     ProblemPlace,
     components,
 )
-from .python_facts import any_of, local_month, region_zones
+from .python_facts import any_of, delete, local_month, region_zones
 from .trigrams import at_least, trigrams
 
 Place = tuple[int, int]  # (place id, subcategory id): where groups are found
@@ -44,7 +44,7 @@ def write(*, full: bool, since: datetime | None, regions: list[int]) -> dict[str
     recompute what they touch; returns the rows written, as the SQL path does."""
     if full:
         for model in (ProblemFact, ProblemPlace, ProblemGroup, ProblemMonth):
-            model.objects.all().delete()
+            delete(model.objects.all())
     changed = Appeal.objects.filter(region_id__in=regions)
     if not full:
         changed = changed.filter(updated_at__gte=since)
@@ -118,7 +118,7 @@ def regroup(places: set[Place] | None) -> int:
     if places is not None:
         stale = stale.filter(any_of(Q(place_id=place, subcategory_id=subcategory)
                                     for place, subcategory in places))
-    stale.delete()
+    delete(stale)
     members: dict[int, list] = defaultdict(list)
     for rows in at_place.values():
         for row in rows:
@@ -161,7 +161,7 @@ def recount_months(moments: set[tuple[int, datetime]] | None) -> None:
         stale = stale.filter(any_of(Q(region_id=region, month=first)
                                     for region, first in months))
         facts = facts.filter(region_id__in={region for region, _first in months})
-    stale.delete()
+    delete(stale)
     cells: dict[tuple, list] = {}
     for region, at, category, subcategory, territory in facts.values_list(
             "region_id", "created_at", "category_id", "subcategory_id", "territory_id"):
