@@ -19,6 +19,10 @@ Each is one `INSERT … SELECT … ON CONFLICT DO UPDATE` per table: the per-mes
 messages, never a lookup per message. Working days use each region's calendar (the
 `region_working_days` hook) as of the refresh.
 
+That is PostgreSQL's SQL. Elsewhere (SQLite, the demo's database, a few hundred
+messages) `plugins.reports.python_facts` computes the same rows in Python, and
+`grouped` reads them through `plugins.reports.sqlite_grouped`.
+
 The rating facts read the rating plugin's tables by their models (`apps.get_model`), only
 where that app is installed: the satisfaction report still asks the kernel's
 `report_datasets` whether rating is on in a region, and shows no scores where it is off.
@@ -345,7 +349,8 @@ def grouped(rows, columns: dict[str, str], sets: list[tuple[str, ...]],
     however many breakdowns a report shows. `columns` names SQL expressions over the
     queryset's values (its own `values()` names, written `r.name`); each result holds
     `set` (the index in `sets` it belongs to) and the aggregates. `extra_params` are
-    the parameters of `aggregates`' placeholders, in order."""
+    the parameters of `aggregates`' placeholders, in order. (Without GROUPING SETS,
+    on SQLite: one query per set, `sqlite_grouped`.)"""
     from django.core.exceptions import EmptyResultSet
 
     try:
