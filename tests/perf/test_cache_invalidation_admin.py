@@ -31,6 +31,7 @@ from cms.models import (
     Territory,
 )
 from cms.permissions.groups import ROLE_GROUP_NAMES
+from plugins.reports import facts
 from tests import factories
 from tests.perf import test_submit_path as submit_path
 from tests.perf.test_cache_invalidation_load_region import another_worker, page
@@ -229,6 +230,17 @@ def test_an_organisation_renamed_in_the_admin_is_in_the_next_queues_filter(
     assert str(organisation) in page(inbox, "/admin/queues/inbox/")
     rename_organisation(admin_client, "adm-staromlynsk", "Администрация Новомлынска")
     assert "Администрация Новомлынска" in page(inbox, "/admin/queues/inbox/")
+
+
+def test_an_organisation_renamed_in_the_admin_is_in_the_next_open_data(
+        client, demo, admin_client):
+    """The open data document, kept in Django's cache under the region's version."""
+    message(Status.ON_MODERATION, "adm-gorsk")
+    facts.refresh(full=True)
+    url = reverse("open_data_json", args=["demo"])
+    assert factories.organisation("adm-gorsk").name in client.get(url).content.decode()
+    rename_organisation(admin_client, "adm-gorsk", "Администрация Новогорска")
+    assert "Администрация Новогорска" in client.get(url).content.decode()
 
 
 # --- staff accounts and memberships: executors offered, moderators told ---------------

@@ -15,18 +15,22 @@ version read by the next request can make that worker read afresh.
 
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from datetime import time, timedelta
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from cms.models import Organisation, Region, Role, Status, Territory
+from cms.models import Category, Organisation, Region, Role, Status, Territory
 from cms.portal import page_routing
 from cms.regionconfig.loader import load_region_folder
 from cms.staff_admin import shell
 from cms.submission import region_cache
 from plugins.fasttrack.models import CalendarAmendment
+from plugins.reports import facts
 from tests.perf import test_submit_path as submit_path
 from tests.perf.test_submit_path import (
     SUBCATEGORY,
@@ -299,6 +303,39 @@ def test_the_region_renamed_by_load_region_is_named_on_the_next_admin_page(
     load(demo_folder)
     assert "Переименованная область" in page(inbox, "/admin/queues/inbox/")
     assert Region.objects.get(pk=demo.pk).name == "Переименованная область"
+
+
+def test_a_category_renamed_by_the_classifiers_load_is_offered_next(
+        inbox, demo, demo_folder, tmp_path):
+    """`load_region` with the classifier: the queues' filter names the category by its
+    new name on the next request."""
+    category = Category.objects.get(code="06")
+    assert str(category) in page(inbox, "/admin/queues/inbox/")
+    classifier = tmp_path / "classifier.json"
+    shutil.copy(settings.POS_CONFIG_DIR / "classifier.json", classifier)
+    rewrite(tmp_path, "classifier.json", lambda data: entry(
+        data["categories"], code="06").update(name="Переименованные услуги"))
+    with another_worker():
+        assert load_region_folder(demo_folder, classifier).report.changed
+    category.refresh_from_db()
+    assert category.name == "Переименованные услуги"
+    assert str(category) in page(inbox, "/admin/queues/inbox/")
+
+
+def test_an_organisation_renamed_by_load_region_is_in_the_next_open_data(
+        demo, client, demo_folder):
+    """The open data document is kept in Django's cache under the region's version
+    (plugins/reports/open_data_views.py): a renamed organisation is in the next one,
+    without waiting for the figures' next refresh."""
+    message(Status.ON_MODERATION, "adm-gorsk")
+    facts.refresh(full=True)
+    url = reverse("open_data_json", args=["demo"])
+    before = client.get(url).content.decode()
+    assert str(Organisation.objects.get(region=demo, code="adm-gorsk").name) in before
+    rewrite(demo_folder, "organisations.json", lambda data: entry(
+        data, code="adm-gorsk").update(name="Администрация Новогорска"))
+    load(demo_folder)
+    assert "Администрация Новогорска" in client.get(url).content.decode()
 
 
 def test_another_worker_really_keeps_what_it_held(client, demo):
