@@ -111,8 +111,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.POSTPONED, A.RESUME, S.IN_WORK, {SYSTEM, R.EXECUTOR}),
     # Curator.
     _t(S.ANSWERED, A.RETURN_FOR_REWORK, S.IN_WORK, {R.CURATOR}),
-    _t(S.ANSWERED, A.REOPEN, S.IN_WORK, {R.CURATOR}),
-    _t(S.CLOSED, A.REOPEN, S.IN_WORK, {R.CURATOR}),
+    # Public: the citizen is written to with the reason, and their status goes back to
+    # "in work", so their history says so.
+    _t(S.ANSWERED, A.REOPEN, S.IN_WORK, {R.CURATOR}, public=True),
+    _t(S.CLOSED, A.REOPEN, S.IN_WORK, {R.CURATOR}, public=True),
     _t(S.ANSWERED, A.CLOSE, S.CLOSED, {SYSTEM, R.CURATOR}),
     # Internal comments, in every status.
     *(_t(status, A.COMMENT, status, COMMENTERS, versioned=False) for status in Status),

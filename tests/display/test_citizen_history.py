@@ -54,6 +54,14 @@ def test_a_redirect_shows_in_the_history_as_back_on_moderation(staff):
     assert "Дорога областная" not in page_text(appeal)
 
 
+@pytest.mark.parametrize("status", [Status.ANSWERED, Status.CLOSED])
+def test_a_reopened_message_shows_the_reopening_in_the_history(staff, status):
+    appeal = message(status, author=citizen())
+    actions.do_reopen_appeal(appeal.pk, staff["curator"], "Ответ не по существу")
+    # The citizen was written to with the reason; the history says so, with the reason.
+    assert "Статус: В работе Ответ не по существу" in history_text(appeal)
+
+
 @pytest.mark.parametrize("status", [Status.REJECTED, Status.CLOSED])
 def test_a_finished_message_shows_no_deadline(status):
     appeal = message(status, deadline=timezone.now() + timedelta(days=3))

@@ -71,6 +71,8 @@ def test_what_the_citizen_sees():
         # A redirect sends the message back to moderation: the citizen sees that step
         # (issue 11: the history stopped at "Направлено в организацию").
         (S.SENT_TO_ORGANISATION, A.REDIRECT), (S.IN_WORK, A.REDIRECT),
+        # A reopening is written to the citizen with its reason: their history shows it.
+        (S.ANSWERED, A.REOPEN), (S.CLOSED, A.REOPEN),
     }
 
 
