@@ -9,12 +9,11 @@
 - similar messages: the groups of similar texts at one place and subcategory, each
   opening its messages (one query, then one for the names).
 
-On PostgreSQL every figure is read from the report's own facts
-(`plugins.reports.problem_facts`: one narrow row per message with its place and its
-group, kept by a django-q2 task), through the user's scope and the filters like any
-other facts: a handful of narrow columns instead of the messages' text and a trigram
-comparison per report. Elsewhere (SQLite, the demo) the same figures are computed from
-the messages directly (`plugins.reports.similar.similar_groups`).
+Every figure is read from the report's own facts (`plugins.reports.problem_facts`: one
+narrow row per message with its place and its group, kept by a django-q2 task; in SQL
+on PostgreSQL, in Python on SQLite, the demo), through the user's scope and the filters
+like any other facts: a handful of narrow columns instead of the messages' text and a
+trigram comparison per report.
 """
 
 from __future__ import annotations
@@ -53,24 +52,11 @@ GROWTH_COLUMNS = (
 )
 
 
-def uses_facts() -> bool:
-    """The facts are kept on PostgreSQL only (pg_trgm, upserts)."""
-    return connection.vendor == "postgresql"
-
-
 def compute(filters: ReportFilters, scope: ReportScope) -> ReportResult:
-    if uses_facts():
-        rows = scope.rows(ProblemFact, period=False)
-        place_rows, similar_rows = places_from_facts(filters, rows), similar_from_facts(
-            filters, rows)
-    else:
-        received = scope.appeals.filter(filters.period_q())
-        rows = scope.appeals
-        place_rows, similar_rows = places_direct(received), similar_direct(received)
-    subcategories, territories = growth(
-        filters, pair_counts(filters, scope, rows) if uses_facts() else rows)
-    tables = [subcategories, territories, places_table(place_rows),
-              similar_table(similar_rows)]
+    rows = scope.rows(ProblemFact, period=False)
+    subcategories, territories = growth(filters, pair_counts(filters, scope, rows))
+    tables = [subcategories, territories, places_table(places_from_facts(filters, rows)),
+              similar_table(similar_from_facts(filters, rows))]
     charts = [Chart("subcategories", "grouped", _("Fastest-growing subcategories"), "label",
                     ("previous", "current"))]
     return ReportResult(tables=tables, charts=charts)
@@ -320,9 +306,11 @@ def similar_from_facts(filters: ReportFilters, rows) -> list[dict]:
         found = rows.filter(filters.period_q(), similar_group__isnull=False)
         if group_ids is not None:
             found = found.filter(similar_group__in=group_ids)
+        # Each group's members in an array where there are arrays (PostgreSQL).
+        ids = ({"ids": ArrayAgg("pk", order_by="pk")}
+               if connection.vendor == "postgresql" else {})
         return list(found.order_by().values("similar_group")
-                    .annotate(count=Count("pk"), ids=ArrayAgg("pk", order_by="pk"),
-                              last=Max("pk"))
+                    .annotate(count=Count("pk"), last=Max("pk"), **ids)
                     .filter(count__gte=2).order_by("-count", "-last")[:SIMILAR_GROUPS])
 
     largest = candidates(ProblemGroup.objects, filters).order_by("-size", "pk").values_list(
@@ -331,6 +319,15 @@ def similar_from_facts(filters: ReportFilters, rows) -> list[dict]:
                             lambda row: (-row["count"], -row["last"]))
     if counted is None:
         counted = count()
+    if counted and "ids" not in counted[0]:
+        # No arrays (SQLite): the groups' members by one query.
+        members: dict[int, list[int]] = defaultdict(list)
+        for group, pk in (rows.filter(filters.period_q(), similar_group__in=[
+                row["similar_group"] for row in counted]).order_by("pk")
+                .values_list("similar_group", "pk")):
+            members[group].append(pk)
+        for row in counted:
+            row["ids"] = members[row["similar_group"]]
     first_ids = [row["ids"][0] for row in counted]
     about = {fact.pk: fact for fact in ProblemFact.objects.filter(pk__in=first_ids)
              .select_related("subcategory", "territory", "place")}

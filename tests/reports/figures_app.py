@@ -72,7 +72,34 @@ def figures(data) -> dict:
                                 "compliance": row.compliance})
         for row in rollup(national, date(2026, 11, 2), date(2026, 11, 15),
                           timezone.now())}
+    found["problems, another problem at a repeated place"] = another_problem_there(
+        data)
     return found
+
+
+def another_problem_there(data) -> dict:
+    """The problem points after a message of another text at the place of the fixed
+    set's similar pair, and a rewording of that pair out of its window: the place
+    repeats more, the group stays two (the texts are compared, pg_trgm's way)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plugins.reports import problem_facts
+    from plugins.reports.filters import report_scope
+    from plugins.reports.registry import get_report
+
+    from .fixed_data import LENINA_1, POTHOLE, made, period
+
+    samara = ZoneInfo("Europe/Samara")
+    made(11, "adm-gorsk", datetime(2026, 11, 6, 10, tzinfo=samara),
+         datetime(2026, 11, 20, 18, tzinfo=samara), territory="gorsk-leninsky",
+         address=LENINA_1, text="Третью неделю не вывозят мусор из контейнеров во дворе")
+    made(12, "adm-gorsk", datetime(2026, 9, 1, 10, tzinfo=samara),
+         datetime(2026, 9, 20, 18, tzinfo=samara), territory="gorsk-leninsky",
+         address=LENINA_1, text=POTHOLE)
+    problem_facts.refresh()
+    result = get_report("problems").compute(period(), report_scope(data.curator, period()))
+    return {table.key: plain(table.rows) for table in result.tables}
 
 
 def main() -> None:

@@ -12,7 +12,12 @@ from django.db import connection
 
 from cms.kernel.plugins import enabled_region_ids
 from plugins.reports import problem_facts, python_problem_facts
-from plugins.reports.problem_facts import ProblemFact, ProblemGroup, ProblemMonth, ProblemPlace
+from plugins.reports.problem_facts import (
+    ProblemFact,
+    ProblemGroup,
+    ProblemMonth,
+    ProblemPlace,
+)
 from plugins.reports.similar import GROUP_THRESHOLD
 from plugins.reports.trigrams import at_least, similarity, trigrams
 
