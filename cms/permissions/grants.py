@@ -162,12 +162,42 @@ def role_holders(role: Role, *, region=None, organisation=None) -> QuerySet:
             .order_by(*HOLDER_ORDER))
 
 
+def roles_follow_memberships(user, roles: Iterable[Role]) -> None:
+    """The one rule of who holds a role: `user` is in the group of each of `roles` while
+    a membership of that role remains, and out of it once none does; then the grants
+    follow the memberships (`sync_user_grants`).
+
+    `grant_role` and `revoke_role` end here, and so does the admin's staff memberships
+    editor (a membership created, edited or deleted there), so a membership gives or
+    withdraws the role the same way wherever it is made.
+    """
+    roles = {Role(role) for role in roles}
+    held = set(StaffMembership.objects.filter(user=user, role__in=roles)
+               .values_list("role", flat=True))
+    wanted = [ensure_role_group(role) for role in roles if role in held]
+    if wanted:
+        user.groups.add(*wanted)
+    unwanted = [ROLE_GROUP_NAMES[role] for role in roles if role not in held]
+    if unwanted:
+        user.groups.remove(*user.groups.filter(name__in=unwanted))
+    sync_user_grants(user)
+
+
 def grant_role(user, organisation, role: Role) -> tuple[StaffMembership, bool]:
     """Give `user` `role` at `organisation`: the membership, the role's group and the
     object permission on the organisation (or, for region-wide roles, on its region)."""
     membership, created = StaffMembership.objects.get_or_create(
         user=user, organisation=organisation, role=role
     )
-    user.groups.add(ensure_role_group(Role(role)))
-    sync_user_grants(user)
+    roles_follow_memberships(user, [role])
     return membership, created
+
+
+def revoke_role(user, organisation, role: Role) -> bool:
+    """Take `role` at `organisation` from `user`: the membership and its grant, and the
+    role's group unless another membership of the role still needs it. Whether there
+    was such a membership."""
+    deleted, _rows = StaffMembership.objects.filter(
+        user=user, organisation=organisation, role=role).delete()
+    roles_follow_memberships(user, [role])
+    return bool(deleted)

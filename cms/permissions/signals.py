@@ -1,5 +1,10 @@
-"""Grants follow memberships edited anywhere (the admin's staff editor included), and a
-region's editing group follows its portal (`cms.permissions.pages`)."""
+"""Grants follow memberships edited anywhere, and a region's editing group follows its
+portal (`cms.permissions.pages`).
+
+The role's group is not given here: a membership row alone does not make a role (the
+policy asks the group too). Who is in a role's group is decided by
+`cms.permissions.grants.roles_follow_memberships`, which `grant_role`, `revoke_role`
+and the admin's staff memberships editor all go through."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver

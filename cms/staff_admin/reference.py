@@ -16,13 +16,15 @@ from cms.models import (
     Category,
     Organisation,
     Region,
+    Role,
     StaffMembership,
     Subcategory,
     Territory,
 )
 from cms.models.regions import time_zone_choices
+from cms.permissions.grants import revoke_role, roles_follow_memberships
 
-from .phrases import ModelPhrases, PhrasedAdmin
+from .phrases import ModelPhrases, PhrasedAdmin, PhrasedDeleteView
 from .plugin_extensions import plugin_menu_items
 from .queues import queue_admins
 from .region_scoped import RegionEditorMenuItem, RegionScopedAdmin, RegionScopedForm
@@ -163,10 +165,41 @@ class SubcategoryAdmin(PhrasedAdmin, ModelAdmin):
     list_select_related = ("category",)
 
 
+class StaffMembershipForm(RegionScopedForm):
+    """A membership saved here gives the role as `grant_role` does (the role's group with
+    the grant), and one changed takes the old role's group away when nothing else needs
+    it: `cms.permissions.grants.roles_follow_memberships` decides both."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the membership gave before the form changes the instance.
+        self.held_before = ((self.instance.user, Role(self.instance.role))
+                            if self.instance.pk else None)
+
+    def save(self, commit=True):
+        membership = super().save(commit=commit)
+        if commit:
+            now = (membership.user, Role(membership.role))
+            if self.held_before is not None and self.held_before != now:
+                user, role = self.held_before
+                roles_follow_memberships(user, [role])
+            roles_follow_memberships(membership.user, [membership.role])
+        return membership
+
+
+class StaffMembershipDeleteView(PhrasedDeleteView):
+    """A membership deleted here withdraws the role as `revoke_role` does."""
+
+    def delete_instance(self):
+        membership = self.instance
+        revoke_role(membership.user, membership.organisation, Role(membership.role))
+
+
 class StaffMembershipAdmin(RegionScopedAdmin):
     """Region administrators manage their own region's staff roles, and no other's."""
 
     model = StaffMembership
+    delete_view_class = StaffMembershipDeleteView
     region_lookup = "organisation__region"
     menu_icon = "user"
     phrases = ModelPhrases(
@@ -179,7 +212,7 @@ class StaffMembershipAdmin(RegionScopedAdmin):
                             "count"))
     edit_handler = ObjectList(
         [FieldPanel("user"), FieldPanel("organisation"), FieldPanel("role")],
-        base_form_class=RegionScopedForm,
+        base_form_class=StaffMembershipForm,
     )
     list_display = ("user", "role", "organisation")
     list_filter = ("role", "organisation__region")
