@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cms import regiontime
 from cms.kernel.plugins import hooks_for
@@ -97,12 +97,17 @@ class PassOnForm(ActionForm):
                                          version=self.cleaned_data["version"])
 
 
-def grouped_subcategories(field):
-    """The subcategory choices grouped by category (a long flat list is unusable)."""
-    groups = []
-    for category in Category.objects.prefetch_related("subcategories"):
-        groups.append((f"{category.code} {category}", [
-            (sub.pk, f"{sub.code} {sub}") for sub in category.subcategories.all()]))
+def grouped_subcategories(field, appeal):
+    """The subcategory choices grouped by category (a long flat list is unusable),
+    remembered per region version (a category or subcategory saved bumps every region's)
+    and language (their names follow it); a posted choice is still checked against the
+    field's queryset."""
+    def read():
+        return [(f"{category.code} {category}",
+                 [(sub.pk, f"{sub.code} {sub}") for sub in category.subcategories.all()])
+                for category in Category.objects.prefetch_related("subcategories")]
+
+    groups = region_cached(appeal.region, f"staff-form-subcategories-{get_language()}", read)
     field.choices = [("", "---------"), *groups]
 
 
@@ -119,7 +124,7 @@ class ChangeCategoryForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subcategory"].queryset = Subcategory.objects.select_related("category")
-        grouped_subcategories(self.fields["subcategory"])
+        grouped_subcategories(self.fields["subcategory"], self.appeal)
         offer_organisations(self.fields["organisation"], self.appeal, exclude_current=False)
 
     def run(self, user):
@@ -191,7 +196,11 @@ class RejectForm(ReasonFromListForm):
     submit_label = _("Reject")
 
     def reason_choices(self):
-        return rejection_reasons(self.appeal.region)
+        # Per region version: a reason saved or deleted bumps its region's
+        # (cms.submission.region_cache.connect).
+        region = self.appeal.region
+        return region_cached(region, "staff-form-rejection-reasons",
+                             lambda: rejection_reasons(region))
 
     def run(self, user):
         data = self.cleaned_data

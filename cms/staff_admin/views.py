@@ -7,7 +7,7 @@ download are written to the audit trail.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import chain
 
 from django import forms
@@ -36,7 +36,7 @@ from cms.models import (
 )
 from cms.permissions.policy import appeal_policy
 from cms.workflow import table
-from cms.workflow.actions import last_changed_by, pending_decision
+from cms.workflow.actions import last_changed_by
 from cms.workflow.errors import StaleVersion, WorkflowError
 from cms.workflow.table import Action
 
@@ -74,12 +74,49 @@ def plugin_panels(appeal, request) -> list[str]:
     ]
 
 
-def action_forms(request, appeal, bound=None) -> tuple[list, object]:
+@dataclass(frozen=True)
+class Decisions:
+    """The message's answers (each with its files), postponements and the citizen's
+    files: read once (three queries) for the history and the waiting draft."""
+
+    answers: list[Answer]
+    postponements: list[Postponement]
+    citizen_files: list[Attachment]
+
+    @classmethod
+    def of(cls, appeal) -> Decisions:
+        answers = list(appeal.answers.select_related("author", "decided_by"))
+        files = list(appeal.attachments.all())  # an answer's files are its message's
+        for answer in answers:
+            _prefetched(answer, "files", [f for f in files if f.answer_id == answer.pk])
+        return cls(answers,
+                   list(appeal.postponements.select_related("author", "decided_by")),
+                   [f for f in files if f.kind == AttachmentKind.CITIZEN])
+
+    def waiting_draft(self) -> Answer | Postponement | None:
+        """As `cms.workflow.actions.pending_decision` finds it: the latest undecided
+        answer or postponement, the later submitted of the two (the answer on a tie)."""
+        drafts = [undecided[-1] for undecided in (
+            [answer for answer in self.answers if answer.decided_at is None],
+            [item for item in self.postponements if item.decided_at is None]) if undecided]
+        return max(drafts, key=lambda draft: draft.submitted_at) if drafts else None
+
+
+def _prefetched(instance, related_name: str, rows: list) -> None:
+    """Give `instance.<related_name>.all()` the rows already read, as Django's
+    `prefetch_related` does, without a query of its own."""
+    queryset = getattr(instance, related_name).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[related_name] = queryset
+
+
+def action_forms(request, appeal, bound=None, decisions=None) -> tuple[list, object]:
     """The forms of the actions this user may take now (the comment form apart)."""
     rows = appeal_policy.available_transitions(request.user, appeal)
-    # The waiting draft is read only for those who may decide on one (two queries).
-    draft = (pending_decision(appeal) if any(row.action in DRAFT_ACTIONS for row in rows)
-             else None)
+    # The waiting draft matters only to those who may decide on one.
+    draft = None
+    if any(row.action in DRAFT_ACTIONS for row in rows):
+        draft = (decisions or Decisions.of(appeal)).waiting_draft()
     forms, comment = [], None
     for row in rows:
         needed = DRAFT_ACTIONS.get(row.action)
@@ -106,7 +143,8 @@ def render_page(request, appeal, **kwargs):
 
 def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None,
                  status=200):
-    forms, comment_form = action_forms(request, appeal, bound)
+    decisions = Decisions.of(appeal)
+    forms, comment_form = action_forms(request, appeal, bound, decisions)
     events = list(appeal.events.select_related("actor").order_by("created_at", "pk"))
     tz = appeal.region.tzinfo
     # The citizen's name is contact data too: unnamed in the timeline for those who may
@@ -127,11 +165,10 @@ def _render_page(request, appeal, *, bound=None, show_contact=False, unsent=None
         "timeline": timeline,
         "redirects": [e for e in events
                       if e.kind == EventKind.ADDRESSEE_CHANGED and e.data.get("redirect")],
-        "answers": appeal.answers.select_related("author", "decided_by")
-        .prefetch_related("files"),
-        "postponements": appeal.postponements.select_related("author", "decided_by"),
+        "answers": decisions.answers,
+        "postponements": decisions.postponements,
         "clarifications": appeal.clarifications.select_related("asked_by"),
-        "citizen_files": appeal.attachments.filter(kind=AttachmentKind.CITIZEN),
+        "citizen_files": decisions.citizen_files,
         "show_contact": show_contact and may_see_contacts,
         "may_see_contacts": may_see_contacts,
         "panels": plugin_panels(appeal, request),

@@ -26,6 +26,7 @@ from cms.models import (
     Category,
     Organisation,
     Region,
+    RejectionReason,
     StaffMembership,
     Subcategory,
     Territory,
@@ -178,6 +179,8 @@ def connect() -> None:
     bump_on_change(SubmissionPageField, lambda field: None, "region-cache-page-field")
     bump_on_change(Territory, lambda place: _one(place.region_id), "region-cache-territory")
     bump_on_change(Organisation, lambda org: _one(org.region_id), "region-cache-organisation")
+    bump_on_change(RejectionReason, lambda reason: _one(reason.region_id),
+                   "region-cache-rejection-reason")
     bump_on_change(StaffMembership, lambda member: _one(member.organisation.region_id)
                    if member.organisation_id else [], "region-cache-membership")
     bump_on_change(RegionUserObjectPermission, lambda grant: _one(grant.content_object_id),

@@ -51,9 +51,20 @@ def test_the_message_page_costs_the_same_for_1_or_30_similar_messages(username, 
     assert len(one) == len(thirty), "\n".join(thirty)
 
 
-def test_the_coordinators_message_page_in_at_most_15_queries(client, demo):
-    """The harness's message_page scenario: the coordinator opens a message of the inbox.
-    Within the budget with the admin shell's middleware (cms.staff_admin.shell) in the
-    settings and the policy's grant ids answering `_staff_parties`."""
-    _one, thirty = opened_with_1_then_30_similar(client, "coordinator")
+# The curator's page costs 17: its menu asks the region readiness item's
+# `overseen_regions(user).exists()` and a plugin queue's count reads every region's
+# switches (`enabled_region_ids`), in files this budget's owner does not hold
+# (cms/staff_admin/readiness_views.py, cms/staff_admin/queues.py); see issue 17.
+WITHIN_BUDGET = [username for username in OPENERS if username != "curator"]
+
+
+@pytest.mark.parametrize("username", WITHIN_BUDGET)
+def test_the_message_page_in_at_most_15_queries(username, client, demo):
+    """The harness's message_page scenario is the coordinator's (a message of the
+    inbox); the moderator's page has the rejection and change-category forms (their
+    choices remembered per region version), the head's the waiting draft to decide on
+    (read with the history's answers and postponements). Within the budget with the
+    admin shell's middleware (cms.staff_admin.shell) in the settings and the policy's
+    grant ids answering `_staff_parties`."""
+    _one, thirty = opened_with_1_then_30_similar(client, username)
     assert len(thirty) <= MESSAGE_PAGE_BUDGET, "\n".join(thirty)
