@@ -9,14 +9,25 @@ with no role: not offered as an executor, not told as a moderator.
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from cms.models import Role, StaffMembership, Status
+from cms.models import (
+    OrganisationUserObjectPermission,
+    RegionUserObjectPermission,
+    Role,
+    StaffMembership,
+    Status,
+)
 from cms.notifications.workflow import region_moderators
 from cms.permissions.grants import grant_role, role_holders
 from cms.permissions.groups import ROLE_GROUP_NAMES
+from cms.regionconfig.loader import load_region_folder
 from tests import factories
 from tests.workflow.builders import demo_staff, fresh, message
 
@@ -169,3 +180,34 @@ def test_a_membership_deleted_in_the_admin_keeps_a_role_another_one_needs(
     assert in_group(user, Role.EXECUTOR)
     assert user in role_holders(Role.EXECUTOR, organisation=uad)
     assert user not in role_holders(Role.EXECUTOR, organisation=gorsk)
+
+
+def roles_held(region) -> set:
+    """(username, role group, grant) for every account of the region's staff file."""
+    usernames = [item["username"] for item in json.loads(
+        (settings.POS_CONFIG_DIR / "demo" / "staff.json").read_text())]
+    groups = {(user, name) for user, name in Group.objects.filter(
+        user__username__in=usernames, name__in=ROLE_GROUP_NAMES.values())
+        .values_list("user__username", "name")}
+    grants = {(row.user.username, row.permission.codename, row.content_object_id)
+              for model in (RegionUserObjectPermission, OrganisationUserObjectPermission)
+              for row in model.objects.filter(user__username__in=usernames)
+              .select_related("user", "permission")}
+    return groups | grants
+
+
+def test_load_region_gives_every_role_of_its_staff_file_as_before(demo):
+    """staff.json goes through `grant_role`: each membership's holder is in the role's
+    group and holds the role where it is, and loading the file again changes none."""
+    for membership in StaffMembership.objects.filter(
+            organisation__region=demo).select_related("user", "organisation"):
+        role = Role(membership.role)
+        assert in_group(membership.user, role), membership
+        holders = (role_holders(role, region=demo) if membership.is_region_wide
+                   else role_holders(role, organisation=membership.organisation))
+        assert membership.user in holders, membership
+    before = roles_held(demo)
+
+    load_region_folder(settings.POS_CONFIG_DIR / "demo")
+
+    assert roles_held(demo) == before
