@@ -281,6 +281,16 @@ def organisation_choices(user) -> tuple[tuple[int, str], ...]:
     return remembered(current, "organisations", regions, read)
 
 
+def plugin_region_ids(user, plugin_name: str) -> tuple[int, ...]:
+    """The regions where the plugin runs (`cms.kernel.plugins.enabled_region_ids`), for
+    a plugin queue's menu count: remembered per version (a region's switches are saved
+    with the region, which bumps it)."""
+    from cms.kernel.plugins import enabled_region_ids
+
+    return remembered(state(user), "plugin-regions", plugin_name,
+                      lambda: tuple(enabled_region_ids(plugin_name)))
+
+
 def locales(user) -> tuple:
     """Wagtail's locales, for the admin's script configuration on every page."""
     from wagtail.models import Locale

@@ -1,7 +1,10 @@
 """The message page's remembered choices (issue 17) seeing a change on the very next
 request, in a worker that did not make it: the rejection reasons of the moderator's
 rejection form and the subcategories of the change-category form, both kept per region
-version (`cms.submission.region_cache`), changed in the admin or by `load_region`.
+version (`cms.submission.region_cache`), changed in the admin or by `load_region`; the
+regions where a plugin runs, remembered by the admin shell (`cms.staff_admin.shell`).
+A `load_region` of the demo folder bumps the region through other rows it saves too:
+the admin tests are the ones that prove a rejection reason's own bump.
 
 `another_worker` (see test_cache_invalidation_load_region) puts back what the process
 held before the change.
@@ -10,8 +13,10 @@ held before the change.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from cms.models import RejectionReason, Status, Subcategory
+from cms.staff_admin import shell
 from tests.perf.test_cache_invalidation_admin import (
     SUBCATEGORY_FIELDS,
     admin_client,  # noqa: F401  (a fixture)
@@ -85,3 +90,18 @@ def test_a_subcategory_renamed_in_the_admin_is_offered_next(
     admin_post(admin_client, edit_url(Subcategory, sub.pk),
                as_posted(sub, SUBCATEGORY_FIELDS, name="Переименованная подкатегория"))
     assert f">{sub.code} Переименованная подкатегория<" in page(client, moderators_page)
+
+
+def test_a_plugin_switched_off_by_load_region_leaves_the_shells_plugin_regions(
+        demo, demo_folder):  # noqa: F811
+    """`shell.plugin_region_ids` (for a plugin queue's menu count, instead of reading
+    every region's switches on each page): the next request's user (its shell state
+    is read afresh) no longer finds the region."""
+    curator = demo_staff()["curator"]
+    assert demo.pk in shell.plugin_region_ids(curator, "rating")
+    rewrite(demo_folder, "region.json", lambda data: data.update(
+        disabled_plugins=["rating"]))
+    load(demo_folder)
+    next_request_user = get_user_model().objects.get(pk=curator.pk)
+    assert demo.pk not in shell.plugin_region_ids(next_request_user, "rating")
+    assert demo.pk in shell.plugin_region_ids(next_request_user, "fasttrack")
