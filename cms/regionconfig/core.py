@@ -22,7 +22,7 @@ from cms.models import (
     TerritoryKind,
 )
 from cms.models.regions import validate_time_zone
-from cms.permissions.grants import grant_role
+from cms.permissions.grants import grant_role, revoke_role
 
 from .files import ChangeReport, RegionConfigFile, Stray, ValidationContext
 from .schema import check_list, check_object, check_string_list, check_unique
@@ -487,7 +487,8 @@ class StaffFile(RegionConfigFile):
         named = {(item["username"], grant["organisation"], grant["role"])
                  for item in data for grant in item["roles"]}
         return [
-            Stray("role", f"{m.user.username}@{m.organisation.code}:{m.role}", remove=m.delete)
+            Stray("role", f"{m.user.username}@{m.organisation.code}:{m.role}",
+                  remove=lambda m=m: revoke_role(m.user, m.organisation, Role(m.role)))
             for m in StaffMembership.objects.filter(organisation__region=region)
             .select_related("user", "organisation").order_by("user__username", "pk")
             if (m.user.username, m.organisation.code, m.role) not in named

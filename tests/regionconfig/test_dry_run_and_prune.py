@@ -3,11 +3,14 @@ removes what is safe to remove and says what it kept and why."""
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cms.models import Appeal, Organisation, RejectionReason, StaffMembership
+from cms.models import Appeal, Organisation, RejectionReason, Role, StaffMembership
+from cms.permissions.groups import ROLE_GROUP_NAMES
 from cms.portal.models import SubmissionPage
 from plugins.fasttrack.models import CalendarAmendment, FastTrack
 from plugins.routing.models import RoutingRule
@@ -79,6 +82,25 @@ def test_prune_removes_what_is_safe_and_keeps_the_rest(ural, ural_folder):
     again = run(ural_folder, "--prune")
     assert "Already up to date: nothing changed." in again
     assert "kept (it has messages): organisation adm-ozersky-mr" in again
+
+
+def test_a_pruned_role_takes_the_roles_group_too(ural, ural_folder):
+    """The account stays; its role goes, group and all: a role's group with no
+    membership behind it would still be offered and told as that role."""
+    staff = json.loads((ural_folder / "staff.json").read_text(encoding="utf-8"))
+    person = next(p for p in staff if len(p["roles"]) == 1)
+    role = person["roles"][0]["role"]
+    user = get_user_model().objects.get(username=person["username"])
+    assert user.groups.filter(name=ROLE_GROUP_NAMES[Role(role)]).exists()
+    edit(ural_folder, "staff.json", lambda items: [
+        p for p in items if p["username"] != person["username"]])
+
+    run(ural_folder, "--prune")
+
+    user.refresh_from_db()
+    assert user.is_active, "the account stays"
+    assert not StaffMembership.objects.filter(user=user).exists()
+    assert not user.groups.filter(name=ROLE_GROUP_NAMES[Role(role)]).exists()
 
 
 def test_without_prune_nothing_is_removed(ural, ural_folder):
