@@ -360,6 +360,19 @@ def overseen_regions(user) -> QuerySet[Region]:
     return regions
 
 
+def oversees_any_region(user) -> bool:
+    """Whether `overseen_regions(user)` holds a region, for a menu item on every admin
+    page: no query once the request knows the user's roles and grants
+    (`cms.staff_admin.shell.prime`)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return Region.objects.exists()
+    roles = user_roles(user)
+    return any(role in roles and _granted_ids(user, role)
+               for role in (Role.EDITOR, Role.CURATOR))
+
+
 def configurable_regions(user) -> QuerySet[Region]:
     """Regions whose configuration (reference data, staff, plugin settings, the outbox and
     audit trail of their messages) the user edits: the one answer, asked by every

@@ -91,7 +91,10 @@ class Queue(StaffQueue):
         if self.assigned_only:
             appeals = appeals.filter(executor=user)
         if self.plugin not in ESSENTIAL_PLUGIN_NAMES:
-            appeals = appeals.filter(region_id__in=enabled_region_ids(self.plugin))
+            # Staff ask on every admin page (the menu's count): remembered per version.
+            regions = (shell.plugin_region_ids(user, self.plugin) if shell.is_staff_user(user)
+                       else enabled_region_ids(self.plugin))
+            appeals = appeals.filter(region_id__in=regions)
         return appeals
 
 

@@ -15,7 +15,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 
-from cms.permissions.policy import overseen_regions
+from cms.permissions.policy import overseen_regions, oversees_any_region
 from cms.regionconfig.readiness import region_readiness
 
 
@@ -50,7 +50,7 @@ class ReadinessMenuItem(MenuItem):
     """Shown to those who may read at least one region's readiness."""
 
     def is_shown(self, request):
-        return overseen_regions(request.user).exists()
+        return oversees_any_region(request.user)
 
 
 def readiness_menu_item() -> ReadinessMenuItem:
