@@ -36,7 +36,7 @@ from cms.models import (
 )
 from cms.permissions.policy import appeal_policy
 from cms.workflow import table
-from cms.workflow.actions import last_changed_by
+from cms.workflow.actions import last_changed_by, waiting_draft
 from cms.workflow.errors import StaleVersion, WorkflowError
 from cms.workflow.table import Action
 
@@ -94,12 +94,7 @@ class Decisions:
                    [f for f in files if f.kind == AttachmentKind.CITIZEN])
 
     def waiting_draft(self) -> Answer | Postponement | None:
-        """As `cms.workflow.actions.pending_decision` finds it: the latest undecided
-        answer or postponement, the later submitted of the two (the answer on a tie)."""
-        drafts = [undecided[-1] for undecided in (
-            [answer for answer in self.answers if answer.decided_at is None],
-            [item for item in self.postponements if item.decided_at is None]) if undecided]
-        return max(drafts, key=lambda draft: draft.submitted_at) if drafts else None
+        return waiting_draft(self.answers, self.postponements)
 
 
 def _prefetched(instance, related_name: str, rows: list) -> None:

@@ -445,9 +445,17 @@ def do_resume_appeal(appeal_pk: int, actor=None, version: int | None = None) -> 
 
 def pending_decision(appeal) -> Answer | Postponement | None:
     """The draft waiting for the head: an answer or a postponement."""
-    answer = Answer.objects.filter(appeal=appeal, decided_at__isnull=True).last()
-    postponement = Postponement.objects.filter(appeal=appeal, decided_at__isnull=True).last()
-    drafts = [draft for draft in (answer, postponement) if draft is not None]
+    return waiting_draft(Answer.objects.filter(appeal=appeal, decided_at__isnull=True),
+                         Postponement.objects.filter(appeal=appeal, decided_at__isnull=True))
+
+
+def waiting_draft(answers, postponements) -> Answer | Postponement | None:
+    """Of a message's answers and postponements (each in their order, by submission),
+    the draft waiting for the head: the later submitted of the last undecided answer and
+    the last undecided postponement. The message page passes the rows it already read."""
+    drafts = [undecided[-1] for undecided in (
+        [answer for answer in answers if answer.decided_at is None],
+        [item for item in postponements if item.decided_at is None]) if undecided]
     return max(drafts, key=lambda draft: draft.submitted_at) if drafts else None
 
 
