@@ -26,14 +26,23 @@ from django.db.utils import InterfaceError, OperationalError
 logger = logging.getLogger(__name__)
 
 
+# What libpq and psycopg2 say of a connection that died under a query.
+LOST = ("server closed the connection", "terminating connection", "connection already closed",
+        "connection refused", "the database system is shutting down")
+
+
 def connection_lost(error: Exception) -> bool:
     """The error came from a PostgreSQL connection that is no longer open."""
     if not isinstance(error, (OperationalError, InterfaceError)):
         return False
     if connection.vendor != "postgresql":
         return False
-    # Django closed it while rolling back, or it no longer answers.
-    return connection.connection is None or not connection.is_usable()
+    # What the server said, or the state the error left: Django closed the connection
+    # while rolling back (a restart that came between two queries of a transaction), or
+    # it no longer answers.
+    said = str(error).lower()
+    return (any(sign in said for sign in LOST)
+            or connection.connection is None or not connection.is_usable())
 
 
 def rewind_uploads(request) -> None:

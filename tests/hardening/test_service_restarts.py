@@ -212,3 +212,18 @@ def test_the_widget_answers_while_redis_is_away(demo, client, settings, backend,
     assert response.status_code == status
     if status == 200:
         assert 'name="text"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("said, lost", [
+    # The load run's one 500: a restart between two statements of a transaction, the
+    # connection still open in Django's eyes when the error reached the middleware.
+    ("server closed the connection unexpectedly", True),
+    ("terminating connection due to administrator command", True),
+    ("deadlock detected", False),
+])
+def test_what_the_server_said_tells_a_lost_connection(said, lost):
+    from cms.operations.lost_database import connection_lost
+
+    connection.ensure_connection()
+    assert connection_lost(OperationalError(said)) is lost
