@@ -23,12 +23,14 @@ import logging
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 
+from cms.operations.db.postgresql.base import is_server_restarting
+
 logger = logging.getLogger(__name__)
 
 
-# What libpq and psycopg2 say of a connection that died under a query.
-LOST = ("server closed the connection", "terminating connection", "connection already closed",
-        "connection refused", "the database system is shutting down")
+# What libpq and psycopg2 say of a connection that died under a query, beside what they
+# say while the server restarts (`is_server_restarting`, the backend's one list of those).
+DIED_UNDER_A_QUERY = ("terminating connection", "connection already closed")
 
 
 def connection_lost(error: Exception) -> bool:
@@ -41,7 +43,7 @@ def connection_lost(error: Exception) -> bool:
     # while rolling back (a restart that came between two queries of a transaction), or
     # it no longer answers.
     said = str(error).lower()
-    return (any(sign in said for sign in LOST)
+    return (is_server_restarting(error) or any(sign in said for sign in DIED_UNDER_A_QUERY)
             or connection.connection is None or not connection.is_usable())
 
 
