@@ -2,7 +2,8 @@
 
 `python -m loadtest.collect <run> <since (unix time)> <drain timeout s> <out.json>` waits
 until the worker queue is drained (the broker's queue empty, nothing pending in the
-outbox) or the timeout passes, then writes the run's messages (their markers) and the
+outbox, nothing claimed: a claim a killed worker left is settled by the sweep once
+stale) or the timeout passes, then writes the run's messages (their markers) and the
 outbox rows since `since`, each rendered as the worker renders its letter.
 """
 
@@ -30,9 +31,8 @@ def drain(since: datetime, timeout: float) -> dict:
             "seconds": time.monotonic() - started,
             "timeout": timeout,
         }
-        if (state["queued"] == 0 and state["pending"] == 0) or state[
-            "seconds"
-        ] > timeout:
+        settled = not (state["queued"] or state["pending"] or state["sending"])
+        if settled or state["seconds"] > timeout:
             return state
         time.sleep(2)
 
@@ -68,6 +68,7 @@ def collect(run: str, since_ts: float, timeout: float) -> dict:
                 "body": body,
                 "state": notification.state,
                 "attempts": notification.attempts,
+                "handed": notification.handed_at is not None,
                 "template": notification.template,
             }
         )

@@ -76,6 +76,8 @@ def scheduled_tasks():
         ScheduledTask("retry pending notifications",
                       "cms.notifications.tasks.retry_pending_notifications_task",
                       minutes=10),
+        ScheduledTask("release stale notification claims",
+                      "cms.notifications.tasks.release_stale_claims_task", minutes=1),
         ScheduledTask("sweep held uploads",
                       "cms.submission.held_uploads.sweep_held_uploads_task", minutes=60),
         ScheduledTask("sweep rate limit counters",

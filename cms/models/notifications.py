@@ -39,6 +39,10 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Set just before the mail server may have the letter: a claim left without it is
+    # surely not delivered (`cms.notifications.outbox`).
+    handed_at = models.DateTimeField(_("handed to the mail server at"), null=True,
+                                     blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.models.notifications import Notification, NotificationState
 
 from .plaintext import render_plain_text
+from .smtp import HandOverMixin
 
 logger = logging.getLogger(__name__)
 
@@ -152,12 +154,19 @@ def render(notification: Notification) -> tuple[str, str]:
     return subject.strip(), body + "\n"
 
 
-# Sending is at most once. A worker first claims the notification (one UPDATE from pending
-# to sending: of two workers, or of a task and its retry, exactly one gets the row), sends
-# it outside any transaction, then records the result. A notification left in "sending"
-# was claimed by a worker that stopped before recording: the letter may have gone out, so
-# it is never sent again by itself (`release_stale_claims` hands it to a person).
-STALE_CLAIM = timedelta(minutes=15)
+# Sending is at most once, and a letter that surely did not go out goes out by itself.
+# A worker first claims the notification (one UPDATE from pending to sending: of two
+# workers, or of a task and its retry, exactly one gets the row), sends it outside any
+# transaction, recording the moment it hands the letter over (`handed_at`, just before
+# the dot that ends DATA: see `cms.notifications.smtp`), then records the result. A
+# notification left in "sending" was claimed by a worker that stopped before recording
+# (killed, or stopped by django-q2 at its task timeout). Once no worker can still be
+# sending it (STALE_CLAIM), the sweep (`release_stale_claims`):
+# - sends it again when it was never handed over: the mail server cannot have it;
+# - hands it to a person when it was: the server may have it, so it is never sent again
+#   by itself.
+# A claim is stale past the longest a task may run (django-q2 stops it at its timeout).
+STALE_CLAIM = timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
 
 
 def claim(notification_pk: int) -> Notification | None:
@@ -165,47 +174,91 @@ def claim(notification_pk: int) -> Notification | None:
     being sent by another worker, or failed and waiting for a person)."""
     claimed = Notification.objects.filter(
         pk=notification_pk, state=NotificationState.PENDING
-    ).update(state=NotificationState.SENDING, claimed_at=timezone.now(),
+    ).update(state=NotificationState.SENDING, claimed_at=timezone.now(), handed_at=None,
              attempts=F("attempts") + 1)
     if not claimed:
         return None
     return Notification.objects.select_related("appeal__region").get(pk=notification_pk)
 
 
+def deliver(message: EmailMessage, hand_over) -> None:
+    """Send `message`, calling `hand_over()` at the last moment the mail server surely
+    does not have it: before the final dot on the outbox's SMTP backend, before sending
+    on any other (console, file, memory)."""
+    with get_connection() as backend:
+        connection = getattr(backend, "connection", None)
+        if isinstance(connection, HandOverMixin):
+            connection.on_hand_over = hand_over
+        else:
+            hand_over()
+        backend.send_messages([message])
+
+
 def send_notification(notification_pk: int) -> bool:
     """Send one pending notification; False when its delivery failed (it is pending again,
-    or failed after the last attempt). True when there was nothing for this call to do:
-    another call sent it or is sending it. Safe to call again, from any worker."""
+    or failed after the last attempt, or waits for a person when the server may have it).
+    True when there was nothing for this call to do: another call sent it or is sending
+    it. Safe to call again, from any worker."""
     notification = claim(notification_pk)
     if notification is None:
         return True
+    claimed = Notification.objects.filter(pk=notification_pk,
+                                          state=NotificationState.SENDING)
+    handed = False
+
+    def hand_over():
+        nonlocal handed
+        claimed.update(handed_at=timezone.now())
+        handed = True
+
     try:
         subject, body = render(notification)
-        send_mail(subject, body, None, [notification.email])
+        deliver(EmailMessage(subject, body, None, [notification.email]), hand_over)
     except Exception as error:  # noqa: BLE001 - any delivery failure is recorded
-        # The server did not accept the letter: trying again cannot send it twice.
-        state = (NotificationState.FAILED if notification.attempts >= MAX_ATTEMPTS
-                 else NotificationState.PENDING)
-        Notification.objects.filter(pk=notification_pk,
-                                    state=NotificationState.SENDING).update(
-            state=state, last_error=f"{type(error).__name__}: {error}")
+        # A server that answered with an error refused the letter; a connection lost after
+        # the hand-over leaves it unknown whether the server kept it.
+        refused = isinstance(error, smtplib.SMTPResponseException)
+        if handed and not refused:
+            claimed.update(state=NotificationState.FAILED,
+                           last_error=f"{may_have_gone_out()} {type(error).__name__}: {error}")
+        else:
+            state = (NotificationState.FAILED if notification.attempts >= MAX_ATTEMPTS
+                     else NotificationState.PENDING)
+            claimed.update(state=state, last_error=f"{type(error).__name__}: {error}")
         logger.warning("Notification %s failed: %s", notification_pk, error)
         return False
-    Notification.objects.filter(pk=notification_pk, state=NotificationState.SENDING).update(
-        state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
+    claimed.update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 
-def release_stale_claims(now=None) -> int:
-    """Mark failed what a stopped worker left in "sending" for longer than STALE_CLAIM:
-    a person decides whether to send it again (the letter may have gone out)."""
-    now = now or timezone.now()
+def may_have_gone_out() -> str:
+    """What a person deciding on a letter that may have gone out reads (in the site's
+    language: the sweep has no request)."""
     with translation.override(settings.LANGUAGE_CODE):
-        error = str(_("The worker stopped while sending: the letter may have been "
-                      "delivered. Retry only if the recipient did not get it."))
-    return Notification.objects.filter(
-        state=NotificationState.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(state=NotificationState.FAILED, last_error=error)
+        return str(_("The letter was handed to the mail server and may have been "
+                     "delivered. Retry only if the recipient did not get it."))
+
+
+def release_stale_claims(now=None) -> list[int]:
+    """Settle what stopped workers left in "sending" for longer than STALE_CLAIM: a letter
+    never handed over is pending again (or failed, after its last attempt), one handed
+    over is failed for a person to decide. Returns the notifications now pending."""
+    now = now or timezone.now()
+    stale = Notification.objects.filter(state=NotificationState.SENDING,
+                                        claimed_at__lt=now - STALE_CLAIM)
+    with translation.override(settings.LANGUAGE_CODE):
+        stopped = str(_("The worker stopped before handing the letter to the mail "
+                        "server."))
+    never_handed = stale.filter(handed_at__isnull=True)
+    again = list(never_handed.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+    # Each update asks for the row still stale: one another sweep settled, or a worker
+    # claimed again meanwhile, is left alone.
+    never_handed.filter(pk__in=again).update(state=NotificationState.PENDING,
+                                             last_error=stopped)
+    never_handed.update(state=NotificationState.FAILED, last_error=stopped)
+    stale.filter(handed_at__isnull=False).update(state=NotificationState.FAILED,
+                                                 last_error=may_have_gone_out())
+    return again
 
 
 def retry_notification(notification_pk: int) -> bool:

@@ -26,9 +26,17 @@ def send_notifications_task(dedup_keys: list[str]) -> None:
         raise DeliveryFailed(f"notifications {failed} not delivered yet")
 
 
+def release_stale_claims_task() -> int:
+    """Settle what stopped workers left claimed (scheduled, every minute): what was never
+    handed to the mail server is sent again at once, the rest waits for a person."""
+    again = release_stale_claims()
+    for pk in again:
+        _enqueue(pk)
+    return len(again)
+
+
 def retry_pending_notifications_task() -> int:
-    """Re-enqueue what is still pending (scheduled): a lost task never loses a notification.
-    What a stopped worker left claimed is handed to a person, never re-sent by itself."""
+    """Re-enqueue what is still pending (scheduled): a lost task never loses a notification."""
     release_stale_claims()
     pending = Notification.objects.filter(
         Q(state=NotificationState.PENDING) & Q(attempts__lt=MAX_ATTEMPTS)

@@ -1,8 +1,9 @@
 """Registering a new message: the one write path that creates an Appeal.
 
-`do_register_appeal` runs in one transaction: it numbers the message, asks the kernel for
-the addressee and the deadline (plugins first, the core's fallbacks last), writes the first
-events of the history and schedules the citizen's confirmation e-mail after commit.
+`decide_registration` asks the kernel for the addressee and the deadline (plugins first, the
+core's fallbacks last) before any write; `take_number` may number the message ahead of the
+transaction; `do_register_appeal` then writes the message and the first events of its
+history in one transaction and schedules the citizen's confirmation e-mail after commit.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def citizen_snapshot(citizen) -> dict:
 def next_registration_number(region, now: datetime) -> str:
     """`<REGION>-<YEAR>-<NNNNNN>`, unique per region and year.
 
-    One upsert takes the next value and keeps the counter row locked until commit, so
-    concurrent registrations in a region queue here and never share a number.
+    One upsert takes the next value; the counter row stays locked until the statement's
+    transaction commits, so concurrent registrations in a region never share a number.
     """
     year = now.astimezone(region.tzinfo).year
     table = connection.ops.quote_name(RegistrationCounter._meta.db_table)
@@ -128,6 +129,21 @@ def decide_registration(data: NewAppeal) -> Decision:
     return Decision(data=data, appeal=appeal, choice=choice, deadline=deadline, at=now)
 
 
+def take_number(decision: Decision) -> None:
+    """Number the message ahead of its registration, which then keeps the number.
+
+    The submit paths call this before the registration's transaction (the portal with
+    the rate count, in a short transaction of their own), so the region's counter row,
+    which every citizen of the region shares, is locked for one statement and its commit
+    instead of for the whole registration (the message, its events, notifications and
+    files). Without it the registration numbers inside its own transaction, as its
+    first write. The price is a gap: a post that then fails, or repeats an earlier one
+    (same idempotency key), leaves its number unused. Numbers stay unique and increasing
+    per region and year; nothing promises them without gaps.
+    """
+    decision.appeal.number = next_registration_number(decision.data.region, decision.at)
+
+
 def within_region(choice: AddresseeChoice, region) -> AddresseeChoice:
     """`choice`, or the region's moderating organisation when the choice names another
     region's organisation: a message never leaves its region, whatever a rule written
@@ -170,9 +186,10 @@ def _register(decision: Decision) -> Appeal:
                                       decision.deadline)
     region = data.region
     hooks = hooks_for(region)
-    # From the number on, the region's counter row stays locked until commit: only the
-    # writes follow.
-    appeal.number = next_registration_number(region, decision.at)
+    if not appeal.number:
+        # Not taken ahead (`take_number`): from here the region's counter row stays
+        # locked until commit, so only the writes follow.
+        appeal.number = next_registration_number(region, decision.at)
     appeal.save()
 
     actor = data.citizen

@@ -26,6 +26,7 @@ from cms.submission.registration import (
     NewAppeal,
     decide_registration,
     do_register_appeal,
+    take_number,
 )
 from cms.submission.stored_files import atomic_with_files
 
@@ -82,8 +83,9 @@ def do_submit_appeal(
     if decision is None:
         decision = decide_submission(form, citizen=citizen, channel=channel,
                                      widget_organisation=widget_organisation)
-    # Inside the portal's transaction (`serve_submission`) no savepoint of its own: any
-    # failure here rolls that whole transaction back, and the files with it.
+    # Inside the caller's transaction (the portal's registration, Open311's filing) no
+    # savepoint of its own: any failure here rolls that whole transaction back, and the
+    # files with it.
     with atomic_with_files(savepoint=False) as writes:
         appeal, created = do_register_appeal(decision.data, decision=decision)
         if created:
@@ -163,10 +165,8 @@ def serve_submission(
         form = form_from_post(page, request)
     elif request.method == "POST":
         form = AppealForm(request.POST, request.FILES, page=page, citizen=request.user)
-        # The form is checked, and the addressee and deadline chosen, before the
-        # transaction: they need no writes (the page's choices, the region's rules and
-        # calendar are in memory), so the transaction holds the counters' rows (the
-        # citizen's, the address's, the region's number) for the writes alone.
+        # The form is checked, and the addressee and deadline chosen, first: they need
+        # no writes (the page's choices, the region's rules and calendar are in memory).
         decision = None
         if form.is_valid():
             channel = (
@@ -178,13 +178,18 @@ def serve_submission(
                 channel=channel,
                 widget_organisation=widget_organisation,
             )
-        appeal = None
-        # The attempt is counted and the message registered in one transaction, one
-        # commit: every post is still counted (valid or not, refused or not), and a
-        # post that fails with an error leaves neither message nor count behind.
+        # Then the shared counters, in a short transaction of their own: the attempt is
+        # counted (every post, valid or not, and kept even if the registration then
+        # fails) and an allowed message numbered. Their rows are shared (an address by
+        # a whole office behind NAT, the number by every citizen of the region), so they
+        # stay locked for these two statements, not for the whole registration after.
         with transaction.atomic():
             verdict = check_submission_rate(request)
             if verdict.allowed and decision is not None:
+                take_number(decision)
+        appeal = None
+        if verdict.allowed and decision is not None:
+            with transaction.atomic():  # the registration's own transaction
                 appeal, _created = do_submit_appeal(
                     form=form, citizen=request.user, decision=decision
                 )

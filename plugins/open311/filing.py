@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from cms.models import Appeal, Channel, Territory
 from cms.submission.forms import EXTRA_PREFIX, AppealForm
-from cms.submission.views import do_submit_appeal
+from cms.submission.registration import take_number
+from cms.submission.views import decide_submission, do_submit_appeal
 
 from .errors import ApiError, ApiErrors
 from .services import CHECKBOX_FALSE, CHECKBOX_TRUE, DATATYPES, Service
@@ -183,8 +184,11 @@ def file_request(*, request, params, region, integration, service: Service) -> F
     form = AppealForm(form_data, files, page=service.page, citizen=citizen)
     if not form.is_valid():
         raise form_errors(form)
+    decision = decide_submission(form, citizen=citizen, channel=Channel.API)
+    take_number(decision)  # before the transaction, one statement: see `take_number`
     with transaction.atomic():
-        appeal, created = do_submit_appeal(form=form, citizen=citizen, channel=Channel.API)
+        appeal, created = do_submit_appeal(form=form, citizen=citizen, channel=Channel.API,
+                                           decision=decision)
         if created:
             filing = FiledRequest.objects.create(appeal=appeal, integration=integration,
                                                  media_url=media_url[:2000],

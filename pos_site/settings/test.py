@@ -13,7 +13,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A worker process started by a mail test sends to the test's SMTP server on loopback
 # (EMAIL_HOST/EMAIL_PORT in its environment).
 if env("POS_TEST_SMTP") == "1":
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A test database need not survive a crash: a commit does not wait for the disk (about
 # 5 ms a commit here, and transactional tests commit often).

@@ -19,6 +19,8 @@ CORE_TASKS = {
     "pos: resume postponed messages": ("cms.workflow.tasks.resume_postponed_task", 15),
     "pos: retry pending notifications": (
         "cms.notifications.tasks.retry_pending_notifications_task", 10),
+    "pos: release stale notification claims": (
+        "cms.notifications.tasks.release_stale_claims_task", 1),
     "pos: sweep held uploads": ("cms.submission.held_uploads.sweep_held_uploads_task", 60),
     "pos: sweep rate limit counters": ("cms.submission.ratelimit.sweep_rate_counters_task", 60),
     "pos: anonymise personal data": ("cms.retention.tasks.anonymise_personal_data_task",

@@ -145,6 +145,21 @@ def test_a_letter_left_claimed_by_a_killed_worker_is_named(tmp_path):
     assert result.problems[0].startswith("delivered once but recorded sending")
 
 
+def test_a_letter_a_killed_worker_handed_over_is_left_to_a_person(tmp_path):
+    # Delivered; the worker died after handing it over, and the sweep asked a person.
+    deliver(tmp_path, "a@load.invalid", "Ваше сообщение 77-1 зарегистрировано")
+    handed = {**row(1, "a@load.invalid", "Ваше сообщение 77-1 зарегистрировано",
+                    "failed"), "handed": True}
+    result = checks.check_notifications([handed], checks.read_maildir(tmp_path))
+    assert result.ok, result.problems
+    assert "delivered once, left for a person to confirm" in result.summary
+    # Failed without a hand-over, the same letter in the sink is a contradiction.
+    result = checks.check_notifications([{**handed, "handed": False}],
+                                        checks.read_maildir(tmp_path))
+    assert not result.ok
+    assert result.problems[0].startswith("delivered once but recorded failed")
+
+
 def test_a_letter_for_no_row_and_matching_by_the_outbox_header(tmp_path):
     deliver(
         tmp_path,
@@ -189,3 +204,5 @@ def test_drained_only_when_the_broker_and_the_outbox_are_empty():
     assert checks.check_drained(empty).ok
     assert not checks.check_drained({**empty, "pending": 2}).ok
     assert not checks.check_drained({**empty, "queued": 1}).ok
+    # A claim left by a killed worker: not settled until the sweep sends it again.
+    assert not checks.check_drained({**empty, "sending": 1}).ok

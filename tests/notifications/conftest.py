@@ -21,7 +21,7 @@ def slow_smtp_server():
 @pytest.fixture
 def smtp_settings(settings, smtp_server):
     """This process's mail goes to `smtp_server`."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

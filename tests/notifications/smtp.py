@@ -48,8 +48,8 @@ class Inbox:
 
 
 class SMTPServer:
-    def __init__(self, delay: float = 0.0):
-        self.inbox = Inbox(delay)
+    def __init__(self, delay: float = 0.0, inbox: Inbox | None = None):
+        self.inbox = inbox or Inbox(delay)
         self.port = free_port()
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 

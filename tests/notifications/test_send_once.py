@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.utils import timezone
 
@@ -84,13 +85,14 @@ def test_a_claimed_notification_is_not_sent_again(smtp_settings, db):
     assert notification.claimed_at is not None
 
 
-def test_a_stale_claim_is_handed_to_a_person_not_resent(smtp_settings, db):
-    """A worker stopped between sending and recording: the letter may be out, so the
+def test_a_stale_claim_handed_over_is_handed_to_a_person_not_resent(smtp_settings, db):
+    """A worker stopped after handing the letter over: the letter may be out, so the
     sweep marks it failed (a region administrator may retry it), never re-sends it."""
     notification = Notification.objects.create(**letter(0))
     outbox.claim(notification.pk)
     Notification.objects.filter(pk=notification.pk).update(
-        claimed_at=timezone.now() - outbox.STALE_CLAIM - timedelta(minutes=1))
+        claimed_at=timezone.now() - outbox.STALE_CLAIM - timedelta(minutes=1),
+        handed_at=timezone.now() - outbox.STALE_CLAIM)
 
     assert retry_pending_notifications_task() == 0
 
@@ -100,6 +102,52 @@ def test_a_stale_claim_is_handed_to_a_person_not_resent(smtp_settings, db):
     assert smtp_settings.inbox.messages == []
     # The person's retry sends it, once.
     assert outbox.retry_notification(notification.pk) is True
+
+
+def test_a_stale_claim_never_handed_over_is_sent_again_by_the_sweep(smtp_settings, db):
+    """A worker stopped before handing the letter over: the server cannot have it, so
+    the sweep sends it again by itself, once."""
+    notification = Notification.objects.create(**letter(0))
+    outbox.claim(notification.pk)
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - outbox.STALE_CLAIM + timedelta(seconds=5))
+    assert outbox.release_stale_claims() == []  # a live worker may still be sending it
+
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - outbox.STALE_CLAIM - timedelta(seconds=5))
+    assert retry_pending_notifications_task() == 1
+
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (NotificationState.SENT, 2)
+    assert len(smtp_settings.inbox.messages) == 1
+
+
+def test_a_claim_is_stale_only_after_the_longest_a_task_may_run(settings):
+    """django-q2 stops a task at its timeout: a younger claim may be a live worker's."""
+    assert outbox.STALE_CLAIM.total_seconds() > settings.Q_CLUSTER["timeout"]
+
+
+def test_the_letter_is_handed_over_just_before_the_final_dot(smtp_settings, db):
+    """Until the hand-over the server holds nothing; after the send, the one letter."""
+    seen_at_hand_over = []
+    outbox.deliver(
+        EmailMessage("Тема", "Текст", None, ["a@example.org"]),
+        lambda: seen_at_hand_over.append(len(smtp_settings.inbox.messages)))
+    assert seen_at_hand_over == [0]
+    assert len(smtp_settings.inbox.messages) == 1
+
+
+def test_a_connection_cut_before_the_hand_over_delivers_nothing(smtp_settings, db):
+    class WorkerStopped(Exception):
+        pass
+
+    def stop():
+        raise WorkerStopped
+
+    with pytest.raises(WorkerStopped):
+        outbox.deliver(EmailMessage("Тема", "Текст", None, ["a@example.org"]), stop)
+    smtp_settings.inbox.wait_for(1, seconds=1)
+    assert smtp_settings.inbox.messages == []
 
 
 def test_a_refused_letter_is_recorded_and_sent_on_the_next_attempt(settings, db):
