@@ -36,7 +36,7 @@ def submit_in_thread(name: str, citizen, url: str, data: dict, outcome: dict):
             browser = Client()
             browser.force_login(citizen)
             outcome[name] = browser.post(url, data).status_code
-        except Exception as error:  # the main thread asserts on it
+        except Exception as error:  # noqa: BLE001 - the main thread asserts on it
             outcome[name] = error
         finally:
             thread_connection.close()
