@@ -132,11 +132,10 @@ def decide_registration(data: NewAppeal) -> Decision:
 def take_number(decision: Decision) -> None:
     """Number the message ahead of its registration, which then keeps the number.
 
-    The submit paths call this before the registration's transaction (the portal with
-    the rate count, in a short transaction of their own), so the region's counter row,
-    which every citizen of the region shares, is locked for one statement and its commit
-    instead of for the whole registration (the message, its events, notifications and
-    files). Without it the registration numbers inside its own transaction, as its
+    The submit paths call this before the registration's transaction, where the upsert
+    commits by itself, so the region's counter row, which every citizen of the region
+    shares, is locked for one statement instead of for the whole registration (the
+    message, its events, notifications and files). Without it the registration numbers inside its own transaction, as its
     first write. The price is a gap: a post that then fails, or repeats an earlier one
     (same idempotency key), leaves its number unused. Numbers stay unique and increasing
     per region and year; nothing promises them without gaps.
@@ -168,20 +167,30 @@ def do_register_appeal(data: NewAppeal, *, decision: Decision | None = None
     With an idempotency key already used, the message registered the first time is
     returned and nothing new is written (a double submit makes one message). The key's
     unique constraint decides, so a first post pays no look-up: a repeated one rolls its
-    attempt back (number included) and reads the first message.
+    attempt back and reads the first message (`first_registration`).
     """
     try:
         with transaction.atomic():
-            return _register(decision or decide_registration(data)), True
-    except IntegrityError:
-        if data.idempotency_key is not None:
-            existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
-            if existing is not None:
-                return existing, False
-        raise
+            return register_appeal(decision or decide_registration(data)), True
+    except IntegrityError as error:
+        return first_registration(data, error), False
 
 
-def _register(decision: Decision) -> Appeal:
+def first_registration(data: NewAppeal, error: IntegrityError) -> Appeal:
+    """The message first registered with `data`'s idempotency key, after `error` refused
+    a second one; `error` again when it was about something else. Call it once the
+    refused attempt is rolled back."""
+    if data.idempotency_key is not None:
+        existing = Appeal.objects.filter(idempotency_key=data.idempotency_key).first()
+        if existing is not None:
+            return existing
+    raise error
+
+
+def register_appeal(decision: Decision) -> Appeal:
+    """Write the decided message, the first events of its history and its notifications.
+    Inside the caller's transaction; an idempotency key used before raises IntegrityError
+    (see `do_register_appeal`)."""
     data, appeal, choice, deadline = (decision.data, decision.appeal, decision.choice,
                                       decision.deadline)
     region = data.region

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -25,7 +25,8 @@ from cms.submission.registration import (
     Decision,
     NewAppeal,
     decide_registration,
-    do_register_appeal,
+    first_registration,
+    register_appeal,
     take_number,
 )
 from cms.submission.stored_files import atomic_with_files
@@ -83,12 +84,13 @@ def do_submit_appeal(
     if decision is None:
         decision = decide_submission(form, citizen=citizen, channel=channel,
                                      widget_organisation=widget_organisation)
-    # Inside the caller's transaction (the portal's registration, Open311's filing) no
-    # savepoint of its own: any failure here rolls that whole transaction back, and the
-    # files with it.
-    with atomic_with_files(savepoint=False) as writes:
-        appeal, created = do_register_appeal(decision.data, decision=decision)
-        if created:
+    # The registration's transaction (a savepoint inside a caller's, Open311's): any
+    # failure rolls the message back, and the files with it. A repeated post is refused
+    # by the idempotency key's constraint and answered, after the rollback, with the
+    # first message: no savepoint of its own is needed for that.
+    try:
+        with atomic_with_files() as writes:
+            appeal = register_appeal(decision)
             for clean in data.get("files") or []:
                 attachment = Attachment(
                     appeal=appeal,
@@ -100,8 +102,11 @@ def do_submit_appeal(
                 )
                 writes.save(attachment.file, clean.extension, ContentFile(clean.data))
                 attachment.save()
-        # The form's held files: all copied above, or made redundant by the first post.
-        held_uploads.release(form.held)
+            held_uploads.release(form.held)  # all copied above
+        created = True
+    except IntegrityError as error:
+        appeal, created = first_registration(decision.data, error), False
+        held_uploads.release(form.held)  # made redundant by the first post
     return appeal, created
 
 
@@ -178,21 +183,18 @@ def serve_submission(
                 channel=channel,
                 widget_organisation=widget_organisation,
             )
-        # Then the shared counters, in a short transaction of their own: the attempt is
-        # counted (every post, valid or not, and kept even if the registration then
-        # fails) and an allowed message numbered. Their rows are shared (an address by
-        # a whole office behind NAT, the number by every citizen of the region), so they
-        # stay locked for these two statements, not for the whole registration after.
-        with transaction.atomic():
-            verdict = check_submission_rate(request)
-            if verdict.allowed and decision is not None:
-                take_number(decision)
+        # Then the shared counters, each one statement committed by itself: the attempt
+        # is counted (every post, valid or not, and kept even if the registration then
+        # fails) and an allowed message numbered. Their rows are shared (an address by a
+        # whole office behind NAT, the number by every citizen of the region), so they
+        # stay locked for their own statement, not for the registration after.
+        verdict = check_submission_rate(request)
         appeal = None
         if verdict.allowed and decision is not None:
-            with transaction.atomic():  # the registration's own transaction
-                appeal, _created = do_submit_appeal(
-                    form=form, citizen=request.user, decision=decision
-                )
+            take_number(decision)
+            appeal, _created = do_submit_appeal(
+                form=form, citizen=request.user, decision=decision
+            )
         if not verdict.allowed:
             base = (
                 "portal/frame_base.html" if widget_organisation else "portal/base.html"

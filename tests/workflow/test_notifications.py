@@ -18,12 +18,13 @@ class Outage:
 
     def __init__(self, failures):
         self.failures = failures
+        self.deliver = outbox.deliver
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, message, hand_over):
         if self.failures > 0:
             self.failures -= 1
             raise ConnectionRefusedError("smtp down")
-        return mail.send_mail(*args, **kwargs)
+        return self.deliver(message, hand_over)
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def rejected(demo, django_capture_on_commit_callbacks):
 
 
 def test_a_failed_delivery_is_recorded_and_retried(rejected, monkeypatch):
-    monkeypatch.setattr(outbox, "send_mail", Outage(failures=1))
+    monkeypatch.setattr(outbox, "deliver", Outage(failures=1))
     assert outbox.send_notification(rejected.pk) is False
     rejected.refresh_from_db()
     assert rejected.state == NotificationState.PENDING and rejected.attempts == 1
@@ -50,7 +51,7 @@ def test_a_failed_delivery_is_recorded_and_retried(rejected, monkeypatch):
 
 def test_after_the_last_attempt_it_waits_for_a_person(rejected, monkeypatch, client,
                                                       django_capture_on_commit_callbacks):
-    monkeypatch.setattr(outbox, "send_mail", Outage(failures=outbox.MAX_ATTEMPTS))
+    monkeypatch.setattr(outbox, "deliver", Outage(failures=outbox.MAX_ATTEMPTS))
     for _attempt in range(outbox.MAX_ATTEMPTS):
         outbox.send_notification(rejected.pk)
     rejected.refresh_from_db()
