@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -154,17 +153,19 @@ def render(notification: Notification) -> tuple[str, str]:
     return subject.strip(), body + "\n"
 
 
-# Sending is at most once, and a letter that surely did not go out goes out by itself.
-# A worker first claims the notification (one UPDATE from pending to sending: of two
-# workers, or of a task and its retry, exactly one gets the row), sends it outside any
-# transaction, recording the moment it hands the letter over (`handed_at`, just before
-# the dot that ends DATA: see `cms.notifications.smtp`), then records the result. A
-# notification left in "sending" was claimed by a worker that stopped before recording
-# (killed, or stopped by django-q2 at its task timeout). Once no worker can still be
-# sending it (STALE_CLAIM), the sweep (`release_stale_claims`):
+# One letter per notification. A worker first claims the notification (one UPDATE from
+# pending to sending: of two workers, or of a task and its retry, exactly one gets the
+# row), sends it outside any transaction, recording the moment it hands the letter over
+# (`handed_at`, just before the dot that ends DATA: see `cms.notifications.smtp`), then
+# records the result. A letter the server refused, or never confirmed, is not the
+# server's by SMTP's rule and is tried again. A notification left in "sending" was
+# claimed by a worker that stopped before recording (killed, or stopped by django-q2 at
+# its task timeout), and the server may have confirmed a letter its worker never heard
+# about. Once no worker can still be sending it (STALE_CLAIM), the sweep
+# (`release_stale_claims`):
 # - sends it again when it was never handed over: the mail server cannot have it;
-# - hands it to a person when it was: the server may have it, so it is never sent again
-#   by itself.
+# - hands it to a person when it was: the server most likely has it, so it is never
+#   sent again by itself.
 # A claim is stale past the longest a task may run (django-q2 stops it at its timeout).
 STALE_CLAIM = timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
 
@@ -196,7 +197,7 @@ def deliver(message: EmailMessage, hand_over) -> None:
 
 def send_notification(notification_pk: int) -> bool:
     """Send one pending notification; False when its delivery failed (it is pending again,
-    or failed after the last attempt, or waits for a person when the server may have it).
+    or failed after the last attempt).
     True when there was nothing for this call to do: another call sent it or is sending
     it. Safe to call again, from any worker."""
     notification = claim(notification_pk)
@@ -204,27 +205,21 @@ def send_notification(notification_pk: int) -> bool:
         return True
     claimed = Notification.objects.filter(pk=notification_pk,
                                           state=NotificationState.SENDING)
-    handed = False
 
     def hand_over():
-        nonlocal handed
         claimed.update(handed_at=timezone.now())
-        handed = True
 
     try:
         subject, body = render(notification)
         deliver(EmailMessage(subject, body, None, [notification.email]), hand_over)
     except Exception as error:  # noqa: BLE001 - any delivery failure is recorded
-        # A server that answered with an error refused the letter; a connection lost after
-        # the hand-over leaves it unknown whether the server kept it.
-        refused = isinstance(error, smtplib.SMTPResponseException)
-        if handed and not refused:
-            claimed.update(state=NotificationState.FAILED,
-                           last_error=f"{may_have_gone_out()} {type(error).__name__}: {error}")
-        else:
-            state = (NotificationState.FAILED if notification.attempts >= MAX_ATTEMPTS
-                     else NotificationState.PENDING)
-            claimed.update(state=state, last_error=f"{type(error).__name__}: {error}")
+        # The server refused the letter, or never confirmed it (no "250" after the dot:
+        # the connection failed). Either way SMTP says it is not the server's, so trying
+        # again is how it gets delivered (RFC 5321, 6.1). Only a worker that stopped
+        # without hearing the answer leaves the question open: see `release_stale_claims`.
+        state = (NotificationState.FAILED if notification.attempts >= MAX_ATTEMPTS
+                 else NotificationState.PENDING)
+        claimed.update(state=state, last_error=f"{type(error).__name__}: {error}")
         logger.warning("Notification %s failed: %s", notification_pk, error)
         return False
     claimed.update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")

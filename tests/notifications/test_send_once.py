@@ -19,7 +19,7 @@ from cms.notifications import outbox
 from cms.notifications.tasks import retry_pending_notifications_task
 
 from .race_worker import letter
-from .smtp import SMTPServer, free_port
+from .smtp import Inbox, SMTPServer, free_port
 from .workers import postgres_url, race, report, sqlite_database, worker_environ
 
 COUNT = 8
@@ -135,6 +135,35 @@ def test_the_letter_is_handed_over_just_before_the_final_dot(smtp_settings, db):
         lambda: seen_at_hand_over.append(len(smtp_settings.inbox.messages)))
     assert seen_at_hand_over == [0]
     assert len(smtp_settings.inbox.messages) == 1
+
+
+class HangingUpInbox(Inbox):
+    """A server that goes away after the letter's final dot, before it answers."""
+
+    async def handle_DATA(self, server, session, envelope):
+        server.transport.close()
+        return "250 never heard"
+
+
+def test_a_letter_the_server_never_confirmed_is_tried_again(settings, db):
+    """No "250" after the dot: by SMTP's rule the letter is not the server's (RFC 5321,
+    6.1), so it is pending again, not left for a person; the next attempt sends it."""
+    notification = Notification.objects.create(**letter(0))
+    settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    with SMTPServer(inbox=HangingUpInbox()) as server:
+        settings.EMAIL_PORT = server.port
+        assert outbox.send_notification(notification.pk) is False
+    notification.refresh_from_db()
+    assert notification.state == NotificationState.PENDING
+    assert notification.handed_at is not None and server.inbox.messages == []
+
+    with SMTPServer() as server:
+        settings.EMAIL_PORT = server.port
+        assert outbox.send_notification(notification.pk) is True
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (NotificationState.SENT, 2)
+    assert len(server.inbox.messages) == 1
 
 
 def test_a_connection_cut_before_the_hand_over_delivers_nothing(smtp_settings, db):
