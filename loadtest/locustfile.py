@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 from locust import HttpUser, constant_pacing, events, task
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from loadtest.idp import citizen_username
 
@@ -132,12 +133,20 @@ def loopback_address(index: int) -> str:
     return f"127.0.{1 + slot // 250}.{2 + slot % 250}"
 
 
+# A GET on a kept-alive connection that the server closed as the request went out (a
+# citizen idles about as long as nginx's keepalive_timeout between submissions) is sent
+# once more on a new connection, as browsers do; nothing else is retried. Only nginx
+# holds the client's connections, so this race is the only way one closes unanswered.
+BROWSER_RETRY = Retry(total=1, connect=0, read=1, redirect=0, status=0, other=0,
+                      allowed_methods=frozenset({"GET"}), raise_on_status=False)
+
+
 class SourceAddressAdapter(HTTPAdapter):
     """Connections from one given local address."""
 
     def __init__(self, address: str, **kwargs):
         self.source_address = (address, 0)
-        super().__init__(**kwargs)
+        super().__init__(max_retries=BROWSER_RETRY, **kwargs)
 
     def init_poolmanager(self, *args, **kwargs):
         kwargs["source_address"] = self.source_address

@@ -5,7 +5,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, router, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    router,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -219,11 +226,26 @@ def send_notification(notification_pk: int) -> bool:
         # without hearing the answer leaves the question open: see `release_stale_claims`.
         state = (NotificationState.FAILED if notification.attempts >= MAX_ATTEMPTS
                  else NotificationState.PENDING)
-        claimed.update(state=state, last_error=f"{type(error).__name__}: {error}")
+        record(claimed, state=state, last_error=f"{type(error).__name__}: {error}")
         logger.warning("Notification %s failed: %s", notification_pk, error)
         return False
-    claimed.update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
+    record(claimed, state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
     return True
+
+
+def record(claimed, **fields) -> None:
+    """Write what became of a letter, which only this worker knows. A connection lost
+    meanwhile (the database restarting) is opened again once, and the production
+    backend waits for a restarting server: a letter the mail server confirmed is not
+    left to a person for a lost connection."""
+    try:
+        claimed.update(**fields)
+    except (OperationalError, InterfaceError):
+        lost = connections[claimed.db]
+        if lost.in_atomic_block:
+            raise
+        lost.close()
+        claimed.update(**fields)
 
 
 def may_have_gone_out() -> str:

@@ -20,6 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
+import psycopg2
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -128,3 +129,29 @@ def test_killed_after_the_letter_is_handed_over_a_person_decides(settings, tmp_p
     assert len(server.inbox.messages) == 1  # delivered by the killed worker, not again
     assert notification.state == NotificationState.FAILED
     assert notification.last_error == outbox.may_have_gone_out()
+
+
+def test_a_letter_sent_while_the_database_restarts_is_recorded_sent(smtp_settings):
+    """The worker's connection dies between the server's "250" and the record (a
+    PostgreSQL restart): the record is written on a new connection, so the letter is
+    not left claimed, and then handed to a person, for nothing."""
+    notification = Notification.objects.create(**letter(0))
+    deliver = outbox.deliver
+
+    def deliver_then_lose_the_connection(message, hand_over):
+        deliver(message, hand_over)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        # Ended from outside, as a restart ends it: the worker finds out on its next use.
+        with psycopg2.connect(postgres_url()) as other, other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    outbox.deliver = deliver_then_lose_the_connection
+    try:
+        assert outbox.send_notification(notification.pk) is True
+    finally:
+        outbox.deliver = deliver
+    notification.refresh_from_db()
+    assert notification.state == NotificationState.SENT
+    assert len(smtp_settings.inbox.messages) == 1
