@@ -204,9 +204,8 @@ def deliver(message: EmailMessage, hand_over) -> None:
 
 def send_notification(notification_pk: int) -> bool:
     """Send one pending notification; False when its delivery failed (it is pending again,
-    or failed after the last attempt).
-    True when there was nothing for this call to do: another call sent it or is sending
-    it. Safe to call again, from any worker."""
+    or failed after the last attempt). True when there was nothing for this call to do:
+    another call sent it or is sending it. Safe to call again, from any worker."""
     notification = claim(notification_pk)
     if notification is None:
         return True
