@@ -135,10 +135,11 @@ def take_number(decision: Decision) -> None:
     The submit paths call this before the registration's transaction, where the upsert
     commits by itself, so the region's counter row, which every citizen of the region
     shares, is locked for one statement instead of for the whole registration (the
-    message, its events, notifications and files). Without it the registration numbers inside its own transaction, as its
-    first write. The price is a gap: a post that then fails, or repeats an earlier one
-    (same idempotency key), leaves its number unused. Numbers stay unique and increasing
-    per region and year; nothing promises them without gaps.
+    message, its events, notifications and files). Without it the registration numbers
+    inside its own transaction, as its first write. The price is a gap: a post that
+    then fails, or repeats an earlier one (same idempotency key), leaves its number
+    unused. Numbers stay unique and increasing per region and year; nothing promises
+    them without gaps.
     """
     decision.appeal.number = next_registration_number(decision.data.region, decision.at)
 
