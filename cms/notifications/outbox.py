@@ -247,12 +247,17 @@ def record(claimed, **fields) -> None:
         claimed.update(**fields)
 
 
-def may_have_gone_out() -> str:
-    """What a person deciding on a letter that may have gone out reads (in the site's
-    language: the sweep has no request)."""
+def in_site_language(message) -> str:
+    """`message` as the person reading the outbox reads it: a sweep has no request."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(_("The letter was handed to the mail server and may have been "
-                     "delivered. Retry only if the recipient did not get it."))
+        return str(message)
+
+
+def may_have_gone_out() -> str:
+    """What a person deciding on a letter that may have gone out reads."""
+    return in_site_language(_("The letter was handed to the mail server and may have "
+                              "been delivered. Retry only if the recipient did not get "
+                              "it."))
 
 
 def release_stale_claims(now=None) -> list[int]:
@@ -262,9 +267,8 @@ def release_stale_claims(now=None) -> list[int]:
     now = now or timezone.now()
     stale = Notification.objects.filter(state=NotificationState.SENDING,
                                         claimed_at__lt=now - STALE_CLAIM)
-    with translation.override(settings.LANGUAGE_CODE):
-        stopped = str(_("The worker stopped before handing the letter to the mail "
-                        "server."))
+    stopped = in_site_language(_("The worker stopped before handing the letter to the "
+                                 "mail server."))
     never_handed = stale.filter(handed_at__isnull=True)
     again = list(never_handed.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
     # Each update asks for the row still stale: one another sweep settled, or a worker

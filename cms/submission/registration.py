@@ -2,8 +2,10 @@
 
 `decide_registration` asks the kernel for the addressee and the deadline (plugins first, the
 core's fallbacks last) before any write; `take_number` may number the message ahead of the
-transaction; `do_register_appeal` then writes the message and the first events of its
-history in one transaction and schedules the citizen's confirmation e-mail after commit.
+transaction; `register_appeal` writes the message, the first events of its history and its
+notifications inside the caller's transaction. `do_register_appeal` is that in a
+transaction of its own, a repeated idempotency key answered with the first message
+(`first_registration`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .smtp import SMTPServer
+from .smtp import SMTPServer, send_here
 
 
 @pytest.fixture
@@ -21,8 +21,5 @@ def slow_smtp_server():
 @pytest.fixture
 def smtp_settings(settings, smtp_server):
     """This process's mail goes to `smtp_server`."""
-    settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    send_here(settings, smtp_server.port)
     return smtp_server

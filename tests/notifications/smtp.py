@@ -63,3 +63,10 @@ class SMTPServer:
     def environ(self) -> dict:
         """What a worker process needs to send here (pos_site.settings.test)."""
         return {"POS_TEST_SMTP": "1", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port)}
+
+
+def send_here(settings, port: int) -> None:
+    """This process's mail goes to 127.0.0.1:`port`, through the outbox's SMTP backend."""
+    settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -19,7 +19,7 @@ from cms.notifications import outbox
 from cms.notifications.tasks import retry_pending_notifications_task
 
 from .race_worker import letter
-from .smtp import Inbox, SMTPServer, free_port
+from .smtp import Inbox, SMTPServer, free_port, send_here
 from .workers import postgres_url, race, report, sqlite_database, worker_environ
 
 COUNT = 8
@@ -140,7 +140,7 @@ def test_the_letter_is_handed_over_just_before_the_final_dot(smtp_settings, db):
 def assert_sent_on_the_second_attempt(settings, notification):
     """A server that works now gets the letter, once, on the second attempt."""
     with SMTPServer() as server:
-        settings.EMAIL_PORT = server.port
+        send_here(settings, server.port)
         assert outbox.send_notification(notification.pk) is True
     notification.refresh_from_db()
     assert (notification.state, notification.attempts) == (NotificationState.SENT, 2)
@@ -159,10 +159,8 @@ def test_a_letter_the_server_never_confirmed_is_tried_again(settings, db):
     """No "250" after the dot: by SMTP's rule the letter is not the server's (RFC 5321,
     6.1), so it is pending again, not left for a person; the next attempt sends it."""
     notification = Notification.objects.create(**letter(0))
-    settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
     with SMTPServer(inbox=HangingUpInbox()) as server:
-        settings.EMAIL_PORT = server.port
+        send_here(settings, server.port)
         assert outbox.send_notification(notification.pk) is False
     notification.refresh_from_db()
     assert notification.state == NotificationState.PENDING
@@ -187,8 +185,7 @@ def test_a_connection_cut_before_the_hand_over_delivers_nothing(smtp_settings, d
 def test_a_refused_letter_is_recorded_and_sent_on_the_next_attempt(settings, db):
     """The server refused the connection: nothing went out, so trying again is safe."""
     notification = Notification.objects.create(**letter(0))
-    settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    send_here(settings, free_port())  # nobody listens
 
     assert outbox.send_notification(notification.pk) is False
     notification.refresh_from_db()

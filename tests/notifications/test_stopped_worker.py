@@ -30,7 +30,7 @@ from cms.notifications import outbox
 from cms.notifications.tasks import release_stale_claims_task
 
 from .race_worker import letter
-from .smtp import Inbox, SMTPServer
+from .smtp import Inbox, SMTPServer, send_here
 from .workers import postgres_url, worker_environ
 
 pytestmark = [
@@ -101,8 +101,7 @@ def test_killed_before_the_letter_is_handed_over_it_is_sent_again_once(settings,
         assert release_stale_claims_task() == 0  # not stale yet: the worker may be alive
 
         age_the_claim(notification)
-        settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        send_here(settings, server.port)
         assert release_stale_claims_task() == 1  # sent again (tasks run inline here)
         server.inbox.wait_for(1)
 
@@ -121,8 +120,7 @@ def test_killed_after_the_letter_is_handed_over_a_person_decides(settings, tmp_p
         assert notification.handed_at is not None
 
         age_the_claim(notification)
-        settings.EMAIL_BACKEND = "cms.notifications.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        send_here(settings, server.port)
         assert release_stale_claims_task() == 0
 
     notification.refresh_from_db()
