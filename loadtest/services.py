@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import stat
 import subprocess
 import time
 import urllib.request
@@ -77,6 +78,13 @@ def start_postgres(layout: Layout) -> None:
     if not (layout.pg_data / "PG_VERSION").exists():
         layout.pg_data.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
+            # initdb runs as postgres, which must walk down to the cluster: a checkout
+            # under `mktemp -d` is 0700. Traversal only (o+x), not listing.
+            for folder in reversed(layout.pg_data.parents):
+                mode = folder.stat().st_mode
+                if not mode & stat.S_IXOTH:
+                    folder.chmod(mode | stat.S_IXOTH)
+                    log(f"let postgres through {folder} (o+x)")
             subprocess.run(
                 ["chown", "-R", "postgres:postgres", str(layout.pg_data)], check=True
             )
