@@ -76,19 +76,23 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _count_in_database(hits: list[Hit]) -> dict[str, int]:
-    """Count one attempt for every hit in one statement; the counts after it, by scope."""
+def count_upsert(hits: list[Hit]) -> tuple[str, list]:
+    """The upsert counting one attempt for every hit, returning (scope, used) per hit:
+    (SQL, params)."""
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     rows = ", ".join(["(%s, %s, %s, %s, 1)"] * len(hits))
     params = [value for hit in hits
               for value in (hit.scope, hit.subject[:64], hit.window_start, hit.expires_at)]
+    sql = (f"INSERT INTO {table} (scope, subject, window_start, expires_at, used) "
+           f"VALUES {rows} ON CONFLICT (scope, subject, window_start) "
+           f"DO UPDATE SET used = {table}.used + 1 RETURNING scope, used")
+    return sql, params
+
+
+def _count_in_database(hits: list[Hit]) -> dict[str, int]:
+    """Count one attempt for every hit in one statement; the counts after it, by scope."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (scope, subject, window_start, expires_at, used) "
-            f"VALUES {rows} ON CONFLICT (scope, subject, window_start) "
-            f"DO UPDATE SET used = {table}.used + 1 RETURNING scope, used",
-            params,
-        )
+        cursor.execute(*count_upsert(hits))
         return dict(cursor.fetchall())
 
 
@@ -124,6 +128,11 @@ def window_hit(scope: str, subject: str, count: int, seconds: int, now: int) -> 
 def count_attempt(hits: list[Hit], now: int) -> Verdict:
     """Count one attempt against each of `hits`' limits at once; refuse past any."""
     counted = _count_in_database(hits) if store() == "database" else _count_in_shared_cache(hits)
+    return verdict(hits, counted, now)
+
+
+def verdict(hits: list[Hit], counted: dict[str, int], now: int) -> Verdict:
+    """Refused past any limit, with the time until the last such window ends."""
     refused = [hit for hit in hits if counted[hit.scope] > hit.count]
     if refused:
         return Verdict(False, retry_after=max(hit.expires_at - now for hit in refused))
@@ -136,13 +145,17 @@ def _hit(scope: str, subject: str, count: int, seconds: int) -> Verdict:
     return count_attempt([window_hit(scope, subject, count, seconds, now)], now)
 
 
+def submission_hits(request, now: int) -> list[Hit]:
+    """The attempt of this citizen from this address, against both limits."""
+    configured = limits()
+    subjects = {"citizen": str(request.user.pk), "address": client_address(request)}
+    return [window_hit(scope, subjects[scope], *configured[scope], now) for scope in SCOPES]
+
+
 def check_submission_rate(request) -> Verdict:
     """Count one submission attempt by this citizen and address; refuse past a limit."""
     now = int(time.time())
-    configured = limits()
-    subjects = {"citizen": str(request.user.pk), "address": client_address(request)}
-    return count_attempt([window_hit(scope, subjects[scope], *configured[scope], now)
-                          for scope in SCOPES], now)
+    return count_attempt(submission_hits(request, now), now)
 
 
 def sweep_rate_counters(now: int | None = None) -> int:

@@ -69,23 +69,39 @@ def citizen_snapshot(citizen) -> dict:
     }
 
 
-def next_registration_number(region, now: datetime) -> str:
-    """`<REGION>-<YEAR>-<NNNNNN>`, unique per region and year.
-
-    One upsert takes the next value; the counter row stays locked until the statement's
-    transaction commits, so concurrent registrations in a region never share a number.
+def number_upsert(region, now: datetime, where: str = "WHERE TRUE",
+                  where_params=()) -> tuple[str, list]:
+    """The upsert that takes `region`'s next number in `now`'s year, returning it:
+    (SQL, params). `where` may hold the insert back (the submit path's rate limit,
+    `cms.submission.counters`); SQLite wants a WHERE on an upsert's SELECT, hence TRUE.
     """
-    year = now.astimezone(region.tzinfo).year
     table = connection.ops.quote_name(RegistrationCounter._meta.db_table)
+    sql = (f"INSERT INTO {table} (region_id, year, last_value) SELECT %s, %s, 1 {where} "
+           f"ON CONFLICT (region_id, year) "
+           f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value")
+    return sql, [region.pk, registration_year(region, now), *where_params]
+
+
+def registration_year(region, now: datetime) -> int:
+    return now.astimezone(region.tzinfo).year
+
+
+def number_text(region, now: datetime, value: int) -> str:
+    """`<REGION>-<YEAR>-<NNNNNN>`, unique per region and year."""
+    return f"{region.code.upper()}-{registration_year(region, now)}-{value:06d}"
+
+
+def next_registration_number(region, now: datetime) -> str:
+    """The region's next number (`number_text`), in one statement.
+
+    The counter row stays locked until the statement's transaction commits, so
+    concurrent registrations in a region never share a number.
+    """
+    sql, params = number_upsert(region, now)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (region_id, year, last_value) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (region_id, year) "
-            f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value",
-            [region.pk, year],
-        )
+        cursor.execute(sql, params)
         (value,) = cursor.fetchone()
-    return f"{region.code.upper()}-{year}-{value:06d}"
+    return number_text(region, now, value)
 
 
 @dataclass

@@ -27,13 +27,12 @@ from cms.submission.registration import (
     decide_registration,
     first_registration,
     register_appeal,
-    take_number,
 )
 from cms.submission.stored_files import atomic_with_files
 
 from . import held_uploads
+from .counters import count_and_number
 from .forms import AppealForm
-from .ratelimit import check_submission_rate
 
 LOGIN_URL = "accounts:login"
 # The button that asks for the chosen category's subcategories without JavaScript.
@@ -183,15 +182,13 @@ def serve_submission(
                 channel=channel,
                 widget_organisation=widget_organisation,
             )
-        # Then the shared counters, each one statement committed by itself: the attempt
-        # is counted (every post, valid or not, and kept even if the registration then
-        # fails) and an allowed message numbered. Their rows are shared (an address by a
-        # whole office behind NAT, the number by every citizen of the region), so they
-        # stay locked for their own statement, not for the registration after.
-        verdict = check_submission_rate(request)
+        # Then the shared counters, committed before the registration's transaction
+        # (`cms.submission.counters`): every post is counted, valid or not, and the
+        # count is kept even if the registration then fails; an allowed message is
+        # numbered.
+        verdict = count_and_number(request, decision)
         appeal = None
         if verdict.allowed and decision is not None:
-            take_number(decision)
             appeal, _created = do_submit_appeal(
                 form=form, citizen=request.user, decision=decision
             )

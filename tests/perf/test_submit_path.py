@@ -156,22 +156,22 @@ def test_a_submit_commits_its_shared_counters_apart_from_its_message(
     appeal = Appeal.objects.get(idempotency_key=data["idempotency_key"])
     queries = [query["sql"] for query in captured.captured_queries]
     statements = [sql for sql in queries if not sql.startswith(TX_CONTROL)]
-    # The rows every citizen of an address or a region shares (the rate counter, the
-    # number) are written first, each in a statement committed by itself, so they are
+    # The rows every citizen of an address or a region shares (the rate counters, the
+    # number) are written first, in one statement committed by itself, so they are
     # locked for that statement only (tests/portal/test_registration_number.py shows a
     # second submit going through meanwhile); the message, its rows and the worker's
     # queue row follow in one transaction, with no savepoint.
     begin = queries.index("BEGIN")
-    assert [sql.split(" (")[0] for sql in queries[:begin] if sql.startswith("INSERT")] == [
-        'INSERT INTO "submission_ratecounter"', 'INSERT INTO "cms_registrationcounter"'
-    ], "\n".join(queries)
+    [counters] = [sql for sql in queries[:begin] if "INSERT" in sql]
+    assert counters.startswith('WITH counted AS (INSERT INTO "submission_ratecounter"')
+    assert 'INSERT INTO "cms_registrationcounter"' in counters
     [message] = transactions(queries)
     assert 'INSERT INTO "cms_appeal"' in " ".join(message)
     assert 'INSERT INTO "django_q_ormq"' in " ".join(message)
     assert not [sql for sql in queries if sql.startswith("SAVEPOINT")]
     # Session, user (with the profile), the regions' versions (and the page's region);
-    # rate counter, number, message, history, clock, outbox, queue row.
-    assert len(statements) <= 10, "\n".join(statements)
+    # rate counters with the number, message, history, clock, outbox, queue row.
+    assert len(statements) <= 9, "\n".join(statements)
     assert used("citizen") == counted + 1
     assert OrmQ.objects.count() == tasks + 1
     assert Notification.objects.filter(appeal=appeal).count() == 3
@@ -209,6 +209,23 @@ def test_an_invalid_post_and_a_refused_one_are_still_counted(
     response = citizen_client.post(general.url, valid_post(SUBCATEGORY))
     assert response.status_code == 429
     assert used("citizen") == 3
+
+
+@pytest.mark.parametrize("store", ["database", "cache"])
+@pytest.mark.django_db(transaction=True)
+def test_a_post_refused_by_the_rate_limit_takes_no_number(
+        demo, general, citizen_client, production_queue, settings, store):
+    """The numbers stay consecutive past a refused post, whether the counts and the
+    number are one statement (PostgreSQL, counted in the database) or two."""
+    settings.POS_RATE_LIMIT_STORE = store
+    settings.POS_PORTAL_RATE_LIMITS = {"citizen": (1, 600), "address": (100, 600)}
+    first = submit(citizen_client, general)
+    response = citizen_client.post(general.url, valid_post(SUBCATEGORY))
+    assert response.status_code == 429
+    other = Client()
+    other.force_login(factories.user("other-citizen"))
+    second = submit(other, general)
+    assert int(second.number.rsplit("-", 1)[1]) == int(first.number.rsplit("-", 1)[1]) + 1
 
 
 # --- page routing: Wagtail's editor -----------------------------------------------------

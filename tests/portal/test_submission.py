@@ -370,8 +370,8 @@ def test_the_submit_path_takes_a_fixed_number_of_queries(
 
 # Statement by statement on PostgreSQL, savepoints included: the regions' versions
 # (the page's region comes with them), session and user with the citizen's profile, the
-# shared rate counter and the number (each committed by itself), message and history,
+# shared rate counters with the number (one statement committed by itself), message and history,
 # the outbox, the photo, and the registration's savepoint (inside the test's
 # transaction); the reference data (page routes, choices, questions, moderators) is
 # read once per process and region version (tests/perf/test_submit_path.py lists them).
-CORE_SUBMIT_QUERIES = 13
+CORE_SUBMIT_QUERIES = 12
