@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import RowsJSONField
+
 
 class Status(models.TextChoices):
     REGISTERED = "registered", _("Registered")
@@ -224,7 +226,7 @@ class AppealEvent(models.Model):
     # `internal_note` is for staff only and never reaches the citizen's history.
     reason = models.TextField(_("reason"), blank=True)
     internal_note = models.TextField(_("note for staff"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    data = RowsJSONField(_("details"), default=dict, blank=True)
     is_public = models.BooleanField(_("shown to the citizen"), default=False)
 
     class Meta:

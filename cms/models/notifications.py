@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import RowsJSONField
+
 
 class NotificationState(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -29,7 +31,7 @@ class Notification(models.Model):
     template = models.CharField(_("template"), max_length=100)
     appeal = models.ForeignKey("cms.Appeal", verbose_name=_("message"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="notifications")
-    context = models.JSONField(_("context"), default=dict, blank=True)
+    context = RowsJSONField(_("context"), default=dict, blank=True)
     # Makes a notification idempotent: the same key is recorded (and sent) once.
     dedup_key = models.CharField(_("deduplication key"), max_length=200, null=True,
                                  blank=True, unique=True)
