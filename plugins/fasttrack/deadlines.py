@@ -124,6 +124,27 @@ def plan_deadline(appeal, start: datetime, calendar: WorkingCalendar | None = No
     return DeadlinePlan(stages=stages, fast_track=track, explanation=explain(appeal, track))
 
 
+# The plan `appeal_deadline` made for a message being registered, kept on the message
+# object: the clock its REGISTERED event starts (`clock.start_clock`) takes its stages
+# from the plan its deadline came from, instead of walking the calendar again.
+REGISTRATION_PLAN = "_fasttrack_registration_plan"
+
+
+def plan_for_registration(appeal, start: datetime) -> DeadlinePlan:
+    """`plan_deadline` from `start`, remembered for the clock (`planned_at_registration`)."""
+    plan = plan_deadline(appeal, start)
+    appeal.__dict__[REGISTRATION_PLAN] = (appeal.subcategory_id, plan)
+    return plan
+
+
+def planned_at_registration(appeal) -> DeadlinePlan | None:
+    """The plan `plan_for_registration` made for this message object and subcategory."""
+    held = appeal.__dict__.get(REGISTRATION_PLAN)
+    if held is None or held[0] != appeal.subcategory_id:
+        return None
+    return held[1]
+
+
 def explain(appeal, track: FastTrack | None) -> str:
     if track is None:
         total = appeal.subcategory.total_days

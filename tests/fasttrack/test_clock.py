@@ -9,6 +9,8 @@ from django.utils import translation
 from cms.kernel.plugins import hooks_for
 from cms.models import AppealEvent, AuditRecord, EventKind, Status
 from cms.workflow import actions
+from plugins.fasttrack import deadlines, planning
+from plugins.fasttrack.clock import start_clock
 from plugins.fasttrack.models import AppealClock, FastTrackSettings
 from plugins.fasttrack.panels import stage_rows
 from tests import factories
@@ -32,6 +34,23 @@ def test_registration_starts_the_clock_with_a_due_time_per_stage(region):
     # Warned 24 hours (the demo's lead) before moderation is due, and not in its first
     # half: the stage lasts 24 hours of real time, so halfway it is.
     assert clock.warn_at == samara(2026, 3, 2, 22)
+
+
+def test_registration_plans_the_calendar_once_for_the_deadline_and_the_clock(
+        region, monkeypatch):
+    walks = []
+    real = planning.plan_stages
+    monkeypatch.setattr(deadlines, "plan_stages",
+                        lambda *args, **kwargs: walks.append(args) or real(*args, **kwargs))
+    appeal = register("01.01", MONDAY, region=region)
+    assert len(walks) == 1
+    assert clock_of(appeal).work_due == samara(2026, 3, 31, 10)
+    # A message object the deadline hook never saw (registered elsewhere) is planned
+    # for its clock.
+    appeal.__dict__.pop(deadlines.REGISTRATION_PLAN)
+    AppealClock.objects.filter(appeal=appeal).delete()
+    start_clock(appeal, MONDAY)
+    assert len(walks) == 2
 
 
 def test_a_fast_track_shares_its_hours_among_the_stages(region):
