@@ -57,17 +57,21 @@ class Appeal(models.Model):
     public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True,
                                  editable=False)
     number = models.CharField(_("registration number"), max_length=32)
+    # No index of its own on region, organisation, citizen or executor: each leads one of
+    # the composite indexes below, which serve its look-ups, and every index is one more
+    # write per registered message.
     region = models.ForeignKey("cms.Region", verbose_name=_("region"),
-                               on_delete=models.PROTECT, related_name="appeals")
+                               on_delete=models.PROTECT, related_name="appeals",
+                               db_index=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
                                default=Channel.PORTAL)
     widget_organisation = models.ForeignKey(
         "cms.Organisation", verbose_name=_("widget of organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("citizen"),
                                 null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="appeals")
+                                related_name="appeals", db_index=False)
     citizen_snapshot = models.JSONField(_("citizen's contact data at submission"),
                                         default=dict, blank=True)
     category = models.ForeignKey("cms.Category", verbose_name=_("category"),
@@ -88,10 +92,11 @@ class Appeal(models.Model):
     idempotency_key = models.UUIDField(_("submission key"), null=True, blank=True,
                                        unique=True, editable=False)
     organisation = models.ForeignKey("cms.Organisation", verbose_name=_("addressee"),
-                                     on_delete=models.PROTECT, related_name="appeals")
+                                     on_delete=models.PROTECT, related_name="appeals",
+                                     db_index=False)
     executor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("executor"),
                                  null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_index=False)
     status = models.CharField(_("status"), max_length=32, choices=Status.choices,
                               default=Status.REGISTERED)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -128,6 +133,10 @@ class Appeal(models.Model):
             models.Index(fields=["organisation", "deadline"], name="appeal_org_overdue",
                          condition=models.Q(status__in=RUNNING_STATUSES)),
             models.Index(fields=["citizen", "-created_at"], name="appeal_citizen_list"),
+            # Most messages come from no widget: the look-up of an organisation's widget
+            # messages (its deletion's check) needs no entry for them.
+            models.Index(fields=["widget_organisation"], name="appeal_widget_organisation",
+                         condition=models.Q(widget_organisation__isnull=False)),
             # The sweep that resumes postponed messages on their date.
             models.Index(fields=["postponed_until"], name="appeal_postponed_due",
                          condition=models.Q(status="postponed")),
