@@ -33,6 +33,9 @@ class CitizenOIDCBackend(BaseBackend):
 
     def get_user(self, user_id):
         # The citizen's profile comes with the user: every page a citizen submits on reads it.
-        user = (get_user_model()._default_manager.select_related("citizen_profile")
-                .filter(pk=user_id).first())
-        return user if user is not None and user.is_active else None
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("citizen_profile").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if user.is_active else None
