@@ -11,6 +11,7 @@ from django.utils import timezone
 from cms.models import Appeal, AppealUserObjectPermission, Role, Status
 from cms.staff_admin import queues
 from tests import factories
+from tests.plans import drop_appeal_indexes_except
 from tests.workflow.builders import citizen, demo_staff, fresh, message, staff_member
 
 QUEUE_USERS = {
@@ -163,28 +164,6 @@ def test_an_export_is_audited(client, demo):
     record = AuditRecord.objects.get(kind=AuditKind.EXPORT)
     assert (record.what, record.address, record.data["count"]) == ("moderation.csv",
                                                                   "10.2.2.2", 1)
-
-
-def drop_appeal_indexes_except(cursor, keep, table="cms_appeal") -> None:
-    """Drop every index of `table` but its primary key and those `keep(name,
-    definition)` keeps (constraint-backed ones by their constraint), for a plan-shape
-    test: on a test-sized table many indexes tie on cost and the planner's pick among
-    equals is not stable. Rolled back with the test."""
-    cursor.execute(
-        """SELECT index_class.relname, pg_get_indexdef(pg_index.indexrelid),
-                  constraint_row.conname
-             FROM pg_index
-             JOIN pg_class index_class ON index_class.oid = pg_index.indexrelid
-             LEFT JOIN pg_constraint constraint_row
-                    ON constraint_row.conindid = pg_index.indexrelid
-            WHERE pg_index.indrelid = %s::regclass AND NOT pg_index.indisprimary""", [table])
-    for index_name, definition, constraint_name in cursor.fetchall():
-        if keep(index_name, definition):
-            continue
-        if constraint_name:
-            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint_name}"')
-        else:
-            cursor.execute(f'DROP INDEX "{index_name}"')
 
 
 @pytest.mark.parametrize("username, index", [("moderator", "appeal_region_overdue"),
