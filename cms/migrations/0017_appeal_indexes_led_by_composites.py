@@ -1,6 +1,7 @@
-"""The message's own indexes on region, organisation, citizen and executor go: each column
-leads a composite index that serves its look-ups. Only the indexes are dropped; Django's
-AlterField would also drop and re-add each foreign key, checking every row again."""
+"""The message's own indexes on the citizen and the executor go: each column leads a
+composite index that serves its look-ups; the widget's organisation is indexed only where
+set. Only the indexes are dropped; Django's AlterField would also drop and re-add each
+foreign key, checking every row again."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -11,8 +12,6 @@ from django.db import migrations, models
 SINGLE_COLUMN_INDEXES = {
     "citizen_id": "cms_appeal_citizen_id_6de3b10c",
     "executor_id": "cms_appeal_executor_id_2f7e3432",
-    "organisation_id": "cms_appeal_organisation_id_ae09525a",
-    "region_id": "cms_appeal_region_id_70ba810a",
     "widget_organisation_id": "cms_appeal_widget_organisation_id_e94798cc",
 }
 
@@ -36,16 +35,6 @@ class Migration(migrations.Migration):
                     model_name='appeal',
                     name='executor',
                     field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='executor'),
-                ),
-                migrations.AlterField(
-                    model_name='appeal',
-                    name='organisation',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='cms.organisation', verbose_name='addressee'),
-                ),
-                migrations.AlterField(
-                    model_name='appeal',
-                    name='region',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='cms.region', verbose_name='region'),
                 ),
                 migrations.AlterField(
                     model_name='appeal',

@@ -57,18 +57,18 @@ class Appeal(models.Model):
     public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True,
                                  editable=False)
     number = models.CharField(_("registration number"), max_length=32)
-    # No index of its own on region, organisation, citizen or executor: each leads one of
-    # the composite indexes below, which serve its look-ups, and every index is one more
-    # write per registered message.
     region = models.ForeignKey("cms.Region", verbose_name=_("region"),
-                               on_delete=models.PROTECT, related_name="appeals",
-                               db_index=False)
+                               on_delete=models.PROTECT, related_name="appeals")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices,
                                default=Channel.PORTAL)
     widget_organisation = models.ForeignKey(
         "cms.Organisation", verbose_name=_("widget of organisation"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+", db_index=False,
     )
+    # No index of its own on the citizen or the executor: each leads a composite index
+    # below, which serves its look-ups, and every index is one more write per message.
+    # (The region's and the addressee's stay: deduplicated, they are the narrowest
+    # index to count all of a region's or an organisation's messages from.)
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("citizen"),
                                 null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="appeals", db_index=False)
@@ -92,8 +92,7 @@ class Appeal(models.Model):
     idempotency_key = models.UUIDField(_("submission key"), null=True, blank=True,
                                        unique=True, editable=False)
     organisation = models.ForeignKey("cms.Organisation", verbose_name=_("addressee"),
-                                     on_delete=models.PROTECT, related_name="appeals",
-                                     db_index=False)
+                                     on_delete=models.PROTECT, related_name="appeals")
     executor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("executor"),
                                  null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", db_index=False)
