@@ -25,13 +25,13 @@ from .registration import Decision, number_text, number_upsert, take_number
 
 def count_and_number(request, decision: Decision | None) -> ratelimit.Verdict:
     """Count this post against the limits; number `decision`'s message when allowed."""
-    now = int(time.time())
-    hits = ratelimit.submission_hits(request, now)
     if decision is None or not _in_one_statement():
-        verdict = ratelimit.count_attempt(hits, now)
+        verdict = ratelimit.check_submission_rate(request)
         if verdict.allowed and decision is not None:
             take_number(decision)
         return verdict
+    now = int(time.time())
+    hits = ratelimit.submission_hits(request, now)
     count_sql, count_params = ratelimit.count_upsert(hits)
     over = " OR ".join(["(scope = %s AND used > %s)"] * len(hits))
     number_sql, number_params = number_upsert(

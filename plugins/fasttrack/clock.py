@@ -28,7 +28,7 @@ from cms.kernel.hookspecs import DeadlineChoice
 from cms.models import Appeal, AppealEvent, EventKind, Status
 
 from .calendar import WorkingCalendar
-from .deadlines import plan_deadline, planned_at_registration, region_time
+from .deadlines import plan_deadline, region_time, remembered_plan
 from .models import AppealClock, Stage
 
 STAGE_ORDER = tuple(Stage.values)
@@ -73,7 +73,7 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
 
 def start_clock(appeal: Appeal, at: datetime) -> AppealClock:
     settings, calendar = region_time(appeal)
-    plan = planned_at_registration(appeal) or plan_deadline(appeal, at, calendar)
+    plan = remembered_plan(appeal) or plan_deadline(appeal, at, calendar)
     deadline = appeal.deadline or plan.due_at
     # Registration writes the REGISTERED event once per message, in its own transaction.
     clock = AppealClock(

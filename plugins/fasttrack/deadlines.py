@@ -124,22 +124,22 @@ def plan_deadline(appeal, start: datetime, calendar: WorkingCalendar | None = No
     return DeadlinePlan(stages=stages, fast_track=track, explanation=explain(appeal, track))
 
 
-# The plan `appeal_deadline` made for a message being registered, kept on the message
+# The plan a message's deadline came from (`appeal_deadline`), kept on the message
 # object: the clock its REGISTERED event starts (`clock.start_clock`) takes its stages
-# from the plan its deadline came from, instead of walking the calendar again.
-REGISTRATION_PLAN = "_fasttrack_registration_plan"
+# from it, instead of walking the calendar again.
+DEADLINE_PLAN = "_fasttrack_deadline_plan"
 
 
-def plan_for_registration(appeal, start: datetime) -> DeadlinePlan:
-    """`plan_deadline` from `start`, remembered for the clock (`planned_at_registration`)."""
+def plan_and_remember(appeal, start: datetime) -> DeadlinePlan:
+    """`plan_deadline` from `start`, remembered on `appeal` (`remembered_plan`)."""
     plan = plan_deadline(appeal, start)
-    appeal.__dict__[REGISTRATION_PLAN] = (appeal.subcategory_id, plan)
+    appeal.__dict__[DEADLINE_PLAN] = (appeal.subcategory_id, plan)
     return plan
 
 
-def planned_at_registration(appeal) -> DeadlinePlan | None:
-    """The plan `plan_for_registration` made for this message object and subcategory."""
-    held = appeal.__dict__.get(REGISTRATION_PLAN)
+def remembered_plan(appeal) -> DeadlinePlan | None:
+    """The plan `plan_and_remember` made for this message object and subcategory."""
+    held = appeal.__dict__.get(DEADLINE_PLAN)
     if held is None or held[0] != appeal.subcategory_id:
         return None
     return held[1]

@@ -10,7 +10,7 @@ from cms.kernel.hookspecs import DeadlineChoice, PagePanel, ScheduledTask
 from cms.kernel.plugins import hookimpl
 
 from .clock import on_appeal_event, recount_after_pause
-from .deadlines import plan_for_registration, region_calendar
+from .deadlines import plan_and_remember, region_calendar
 from .models import AppealClock, FastTrackSettings, settings_for
 from .panels import stage_rows
 from .regionconfig import FastTracksFile
@@ -18,7 +18,7 @@ from .regionconfig import FastTracksFile
 
 @hookimpl
 def appeal_deadline(appeal, start: datetime) -> DeadlineChoice:
-    plan = plan_for_registration(appeal, start)
+    plan = plan_and_remember(appeal, start)
     return DeadlineChoice(due_at=plan.due_at, is_fast_track=plan.fast_track is not None,
                           explanation=plan.explanation)
 

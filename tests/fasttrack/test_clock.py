@@ -47,7 +47,7 @@ def test_registration_plans_the_calendar_once_for_the_deadline_and_the_clock(
     assert clock_of(appeal).work_due == samara(2026, 3, 31, 10)
     # A message object the deadline hook never saw (registered elsewhere) is planned
     # for its clock.
-    appeal.__dict__.pop(deadlines.REGISTRATION_PLAN)
+    appeal.__dict__.pop(deadlines.DEADLINE_PLAN)
     AppealClock.objects.filter(appeal=appeal).delete()
     start_clock(appeal, MONDAY)
     assert len(walks) == 2
