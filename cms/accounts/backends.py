@@ -3,8 +3,18 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
 
+from cms.models.held_query import HeldQuery
+
 from .citizens import AccountConflict, CitizenClaims, do_sync_citizen
 from .oidc.errors import LoginRefused
+
+# The signed-in citizen, read on every request of theirs; the profile comes with the user,
+# since every page a citizen submits on reads it.
+CITIZEN = HeldQuery(
+    lambda pk: get_user_model()._default_manager.select_related("citizen_profile")
+    .filter(pk=pk),
+    pk=-271828,
+)
 
 
 class CitizenOIDCBackend(BaseBackend):
@@ -32,10 +42,5 @@ class CitizenOIDCBackend(BaseBackend):
         return user if user.is_active else None
 
     def get_user(self, user_id):
-        # The citizen's profile comes with the user: every page a citizen submits on reads it.
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("citizen_profile").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if user.is_active else None
+        found = CITIZEN(pk=int(user_id))
+        return found[0] if found and found[0].is_active else None

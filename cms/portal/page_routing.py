@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
-from django.db import connections, router
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from wagtail import hooks
@@ -32,6 +30,7 @@ from wagtail.views import serve_chain
 from wagtail.wagtail_hooks import check_view_restrictions
 
 from cms.models import Region
+from cms.models.held_query import HeldQuery
 
 from .models import SubmissionPage
 
@@ -56,32 +55,13 @@ class RouteTable:
 
 
 _table: RouteTable | None = None
-# connection -> (compiler, SQL, params, columns) of `Region.objects.order_by("pk")`.
-_regions_query: WeakKeyDictionary = WeakKeyDictionary()
+# Every region by pk: one small read per request, compiled once per connection.
+REGIONS = HeldQuery(lambda: Region.objects.order_by("pk"))
 
 
 def read_regions() -> list[Region]:
-    """Every region by pk, as `list(Region.objects.order_by("pk"))` reads them.
-
-    The query is compiled once per connection (each thread has its own) and run as
-    it stands on every request: building and compiling the queryset cost the request
-    several times what running it does. The rows go through the same compiler's
-    converters (the JSON field) into `Region.from_db`, as the ORM's iterator does.
-    """
-    connection = connections[router.db_for_read(Region)]  # this thread's own
-    held = _regions_query.get(connection)
-    if held is None:
-        query = Region.objects.order_by("pk").query
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        columns = [column.target.attname for column, _sql, _alias in compiler.select]
-        held = _regions_query[connection] = (compiler, sql, params, columns)
-    compiler, sql, params, columns = held
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [Region.from_db(connection.alias, columns, row)
-            for row in compiler.results_iter(results=[rows])]
+    """Every region by pk, as `list(Region.objects.order_by("pk"))` reads them."""
+    return REGIONS()
 
 
 def _current_table(regions: list[Region] | None = None) -> RouteTable:

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# Database sessions, with the read each request makes compiled once per connection.
+SESSION_ENGINE = "cms.operations.session_store"
+
 ROOT_URLCONF = "pos_site.urls"
 WSGI_APPLICATION = "pos_site.wsgi.application"
 
