@@ -16,13 +16,14 @@ datetime is text on SQLite) belong in SQL instead, e.g. `Now()` for "now".
 from __future__ import annotations
 
 from collections.abc import Callable
-from weakref import WeakKeyDictionary
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.utils.functional import cached_property
+
+HELD_ON_CONNECTION = "pos_held_queries"
 
 
 class HeldQuery:
@@ -36,7 +37,6 @@ class HeldQuery:
     def __init__(self, build: Callable[..., QuerySet], **samples: int | str):
         self.build = build
         self.samples = samples
-        self._compiled: WeakKeyDictionary = WeakKeyDictionary()
 
     @cached_property
     def model(self) -> type[Model]:
@@ -44,9 +44,12 @@ class HeldQuery:
 
     def __call__(self, **values: int | str) -> list[Model]:
         connection = connections[router.db_for_read(self.model)]  # this thread's own
-        compiled = self._compiled.get(connection)
+        # Kept on the connection, so that it goes with it (a server's request threads
+        # come and go; the compiled query refers to its connection).
+        held = connection.__dict__.setdefault(HELD_ON_CONNECTION, {})
+        compiled = held.get(self)
         if compiled is None:
-            compiled = self._compiled[connection] = _Compiled(self, connection)
+            compiled = held[self] = _Compiled(self, connection)
         return compiled.run(values)
 
 

@@ -7,6 +7,9 @@ citizen with the profile (`CitizenOIDCBackend.get_user`) and the regions
 
 from __future__ import annotations
 
+import gc
+import threading
+import weakref
 from datetime import timedelta
 
 import pytest
@@ -137,3 +140,23 @@ def test_an_expired_session_is_not_loaded(citizen):
     assert expired.load() == {}
     assert expired.session_key is None  # as Django's own store leaves it
     assert UNEXPIRED_SESSION(key=store.session_key) == []
+
+
+def test_a_compiled_query_goes_with_its_threads_connection(db):
+    """A server's request threads come and go, each with its own connection: what a held
+    query compiled for one must not keep that connection alive."""
+    regions = HeldQuery(lambda: Region.objects.order_by("pk"))
+    seen = []
+
+    def request_thread():
+        from django.db import connections
+
+        regions()
+        seen.append(weakref.ref(connections["default"]))
+        connections.close_all()
+
+    thread = threading.Thread(target=request_thread)
+    thread.start()
+    thread.join()
+    gc.collect()
+    assert len(seen) == 1 and seen[0]() is None
