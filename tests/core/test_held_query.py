@@ -160,3 +160,33 @@ def test_a_compiled_query_goes_with_its_threads_connection(db):
     thread.join()
     gc.collect()
     assert len(seen) == 1 and seen[0]() is None
+
+
+# Run by `manage.py shell` on the demo's SQLite file: the held reads there, where a
+# datetime parameter would be text (hence `Now()` for the session's expiry).
+SQLITE_CHECK = """
+from datetime import timedelta
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from cms.operations.session_store import SessionStore
+from cms.portal.page_routing import read_regions
+store = SessionStore()
+store["marker"] = "kept"
+store.create()
+print("live", SessionStore(store.session_key).load())
+Session.objects.filter(session_key=store.session_key).update(
+    expire_date=timezone.now() - timedelta(seconds=1))
+print("expired", SessionStore(store.session_key).load())
+print("regions", [region.code for region in read_regions()])
+"""
+
+
+def test_the_held_reads_work_on_the_demos_sqlite(tmp_path):
+    from tests.notifications.workers import run, worker_environ
+    from tests.sqlite_template import migrated_copy
+
+    url = migrated_copy(tmp_path / "demo.sqlite3")
+    output = run(["manage.py", "shell", "-c", SQLITE_CHECK], worker_environ(url, {}))
+    assert "live {'marker': 'kept'}" in output
+    assert "expired {}" in output
+    assert "regions [" in output
