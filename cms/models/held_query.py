@@ -9,8 +9,8 @@ compiler's converters, `Model.from_db`, and the `select_related` objects.
 
 What a held query may be: a plain `filter`/`order_by`/`select_related` queryset of model
 instances (no annotations, `only`, `values` or prefetching), whose variable values are
-ints or strings, which databases take as they are. Values that a database adapts (a
-datetime is text on SQLite) belong in SQL instead, e.g. `Now()` for "now".
+ints or strings, which databases take as they are. A value that a database adapts (a
+datetime is text on SQLite) cannot be filled in: compare it with the rows read instead.
 """
 
 from __future__ import annotations
